@@ -1,0 +1,39 @@
+/* arena.h - per-job bump allocator.
+ *
+ * Everything a build reads or makes (YAML tree, model, shaped text, display lists)
+ * lives in one arena and is freed at once with tk_arena_free. Allocation never
+ * fails silently: on out-of-memory the process exits with a message (a print job
+ * cannot continue without memory, and every caller checking NULL would hide bugs). */
+#ifndef TK_ARENA_H
+#define TK_ARENA_H
+#include <stddef.h>
+
+typedef struct tk_arena tk_arena;
+
+/* Returns a new arena the caller frees with tk_arena_free. */
+tk_arena *tk_arena_new(void);
+/* Frees the arena and everything allocated in it; accepts NULL. */
+void tk_arena_free(tk_arena *a);
+/* Zeroed memory, aligned for any type, owned by the arena. */
+void *tk_arena_alloc(tk_arena *a, size_t size);
+/* Copies of strings, owned by the arena. */
+char *tk_arena_strdup(tk_arena *a, const char *s);
+char *tk_arena_strndup(tk_arena *a, const char *s, size_t n);
+/* printf into arena memory. */
+char *tk_arena_printf(tk_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Grows an arena array: returns a copy of old (n elements of size) with room for cap. */
+void *tk_arena_grow(tk_arena *a, void *old, size_t n, size_t cap, size_t size);
+/* Bytes allocated so far (for limits and benchmarks). */
+size_t tk_arena_used(const tk_arena *a);
+
+/* Allocation helpers that die on failure, for memory outside arenas. */
+void *tk_xmalloc(size_t n);
+void *tk_xcalloc(size_t n, size_t size);
+void *tk_xrealloc(void *p, size_t n);
+char *tk_xstrdup(const char *s);
+
+#define TK_NEW(a, T) ((T *)tk_arena_alloc((a), sizeof(T)))
+#define TK_NEWN(a, T, n) ((T *)tk_arena_alloc((a), sizeof(T) * (size_t)(n)))
+
+#endif

@@ -1,0 +1,37 @@
+/* out.h - the backends: print PDF (libharu), screen PDF and PNG proofs (cairo), trace.
+ *
+ * Each writes a finished tk_doc. Files are written atomically: to a temporary file
+ * in the same folder, flushed, then renamed over the target, so a failed build never
+ * leaves a half-written file or replaces a good one. All return 0 on success and -1
+ * after reporting the reason (the CLI maps that to exit code 3). */
+#ifndef TK_OUT_H
+#define TK_OUT_H
+#include "../diag.h"
+#include "../dl/dl.h"
+#include "../img/color.h"
+#include <stddef.h>
+
+/* Writes len bytes to path atomically (temp file + fsync + rename). Refuses a path
+ * that is a directory or a symlink. Reports and returns -1 on failure, leaving any
+ * previous file at path untouched. */
+int tk_write_atomic(const char *path, const void *data, size_t len, tk_diag *d);
+
+/* Print PDF: DeviceCMYK only, MediaBox/BleedBox/TrimBox on every page, crop marks
+ * (items with is_mark), every font embedded, OutputIntent, deterministic bytes. */
+int tk_pdf_print_write(const tk_doc *doc, const char *path, tk_diag *d);
+
+/* Screen PDF: RGB (converted with color), trimmed to the finished size, no marks,
+ * extractable text, clickable links, outline from DEST items. */
+int tk_pdf_screen_write(const tk_doc *doc, tk_color *color, const char *path, tk_diag *d);
+
+/* PNG proofs of every page at dpi, trimmed: path_fmt contains one %d (1-based page
+ * number, printed as %03d style by the caller's format). spreads: 0 single pages;
+ * 1 reader spreads (page 1 alone, then 2|3, 4|5, ...). */
+int tk_png_proofs_write(const tk_doc *doc, tk_color *color, const char *path_fmt,
+                        double dpi, int spreads, tk_diag *d);
+
+/* Trace: a plain-text dump of the display list (one line per item, positions in
+ * points with 2 decimals) for golden tests. */
+int tk_trace_write(const tk_doc *doc, const char *path, tk_diag *d);
+
+#endif
