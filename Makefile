@@ -41,7 +41,11 @@ build/unit_tests: $(LIB_OBJ) $(wildcard tests/unit/*.c tests/unit/*.h)
 unit: build/unit_tests
 	./build/unit_tests
 
-check: deps trykk build/unit_tests
+build/pngdiff: tests/tools/pngdiff.c
+	@mkdir -p build
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lpng
+
+check: deps trykk build/unit_tests build/pngdiff
 	./tests/run.sh
 
 clean:

@@ -32,6 +32,8 @@ typedef struct tk_image {
 	unsigned char *cmyk;         /* width*height*4 bytes, C M Y K, 0 = no ink */
 	unsigned char *rgb;          /* width*height*3 bytes, for screen and proofs */
 	unsigned char *alpha;        /* width*height bytes or NULL */
+	double dpi_x, dpi_y;         /* resolution the file states (PNG pHYs, JFIF
+	                                density), 0 when it states none */
 } tk_image;
 
 typedef enum {

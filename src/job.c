@@ -1,0 +1,285 @@
+/* job.c - one build: content YAML -> model -> layout -> display list -> outputs.
+ *
+ * Each stage collects all its errors and the job stops before the next stage when
+ * there were any, so a user sees every mistake of a file in one run and no output
+ * is written from a document with errors. Outputs are written atomically by the
+ * backends, so a failed build never replaces a good PDF. */
+#include "job.h"
+
+#include "arena.h"
+#include "dl/dl.h"
+#include "img/color.h"
+#include "img/image.h"
+#include "layout/layout.h"
+#include "model/model.h"
+#include "out/out.h"
+#include "text/text.h"
+#include "yaml/tree.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TRYKK_VERSION "0.1.0"
+
+struct tk_session {
+	tk_job_opts o;
+	tk_diag *d;
+	tk_shaper *shaper;
+	tk_hyph *hyph;
+};
+
+tk_session *tk_session_new(const tk_job_opts *o, tk_diag *d)
+{
+	tk_session *s = tk_xcalloc(1, sizeof *s);
+	s->o = *o;
+	if (!s->o.out_dir)
+		s->o.out_dir = "out";
+	if (!s->o.root)
+		s->o.root = ".";
+	if (!s->o.outputs)
+		s->o.outputs = TK_OUT_DEFAULT;
+	if (s->o.proof_dpi <= 0)
+		s->o.proof_dpi = 100;
+	s->d = d;
+	char fonts[4096];
+	snprintf(fonts, sizeof fonts, "%s/fonts", s->o.root);
+	s->shaper = tk_shaper_new(fonts, d);
+	if (!s->shaper) {
+		free(s);
+		return NULL;
+	}
+	s->hyph = tk_hyph_new();
+	return s;
+}
+
+void tk_session_free(tk_session *s)
+{
+	if (!s)
+		return;
+	tk_shaper_free(s->shaper);
+	tk_hyph_free(s->hyph);
+	free(s);
+}
+
+/* A path inside the project folder ("layouts/x.yaml" when the root is "."). */
+static const char *in_root(tk_session *s, tk_arena *a, const char *rel)
+{
+	if (strcmp(s->o.root, ".") == 0)
+		return tk_arena_strdup(a, rel);
+	return tk_arena_printf(a, "%s/%s", s->o.root, rel);
+}
+
+static const char *stem_of(tk_arena *a, const char *path)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	const char *dot = strrchr(b, '.');
+	return dot ? tk_arena_strndup(a, b, (size_t)(dot - b)) : tk_arena_strdup(a, b);
+}
+
+static const char *dir_of(tk_arena *a, const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? tk_arena_strndup(a, path, (size_t)(s - path)) : ".";
+}
+
+static int file_exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* layout: plakat -> <root>/layouts/plakat.yaml; a path is taken as it is. */
+static const char *find_layout(tk_session *s, tk_arena *a, const tk_content *c)
+{
+	const char *name = s->o.layout ? s->o.layout : c->layout;
+	if (!name) {
+		tk_loc l = {c->path, 1, 1};
+		tk_error(s->d, &l, "content has no 'layout' (e.g. layout: plakat) and no --layout "
+		         "was given");
+		return NULL;
+	}
+	if (s->o.layout || strchr(name, '/') || strstr(name, ".yaml")) {
+		if (file_exists(name))
+			return name;
+		if (s->o.layout) {
+			tk_error(s->d, NULL, "cannot read layout '%s': %s", name, strerror(errno));
+			return NULL;
+		}
+	}
+	const char *p = in_root(s, a, tk_arena_printf(a, "layouts/%s.yaml", name));
+	if (file_exists(p))
+		return p;
+	/* Suggest one of the layouts there are. */
+	const char *cand[128];
+	int nc = 0;
+	const char *dir = in_root(s, a, "layouts");
+	DIR *dd = opendir(dir);
+	if (dd) {
+		struct dirent *de;
+		while ((de = readdir(dd)) && nc < 128) {
+			size_t n = strlen(de->d_name);
+			if (n > 5 && strcmp(de->d_name + n - 5, ".yaml") == 0)
+				cand[nc++] = tk_arena_strndup(a, de->d_name, n - 5);
+		}
+		closedir(dd);
+	}
+	const char *sug = tk_diag_suggest(name, cand, nc);
+	if (sug)
+		tk_error(s->d, &c->layout_loc, "unknown layout '%s' (did you mean '%s'?)", name, sug);
+	else
+		tk_error(s->d, &c->layout_loc, "unknown layout '%s': there is no %s", name, p);
+	return NULL;
+}
+
+static long long input_epoch(const char *a, const char *b)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	if (e && *e) {
+		char *end;
+		long long v = strtoll(e, &end, 10);
+		if (!*end && v >= 0)
+			return v;
+	}
+	struct stat st;
+	long long t = 0;
+	if (stat(a, &st) == 0)
+		t = st.st_mtime;
+	if (b && stat(b, &st) == 0 && st.st_mtime > t)
+		t = st.st_mtime;
+	return t;
+}
+
+/* The fonts the document's glyph runs use, in first-use order. */
+static void collect_fonts(tk_arena *a, tk_doc *doc, tk_shaper *sh)
+{
+	tk_font **all;
+	int n = tk_shaper_fonts(sh, &all);
+	char *used = tk_arena_alloc(a, (size_t)n + 1);
+	doc->fonts = TK_NEWN(a, tk_font *, n + 1);
+	for (int i = 0; i < doc->n_pages; i++)
+		for (tk_item *it = doc->pages[i]->first; it; it = it->next)
+			if (it->kind == TK_ITEM_GLYPHS && !used[it->run->font->id]) {
+				used[it->run->font->id] = 1;
+				doc->fonts[doc->n_fonts++] = (tk_font *)it->run->font;
+			}
+}
+
+static int make_dir(tk_diag *d, const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		tk_error(d, NULL, "output folder '%s' is not a folder", dir);
+		return -1;
+	}
+	if (mkdir(dir, 0777) < 0) {
+		tk_error(d, NULL, "cannot make output folder '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int tk_job_build(tk_session *s, const char *path)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	tk_diag *d = s->d;
+	int errors0 = tk_diag_errors(d);
+	tk_arena *a = tk_arena_new();
+	tk_reader r = {.a = a, .d = d, .scale = 1};
+	int rc = TK_EXIT_INPUT;
+	tk_color *color = NULL;
+
+	tk_node *croot = tk_yaml_load_file(a, d, path, NULL);
+	if (!croot)
+		goto done;
+	tk_content *c = tk_content_load(&r, croot, path);
+	if (!c)
+		goto done;
+	const char *lpath = find_layout(s, a, c);
+	if (!lpath)
+		goto done;
+	tk_node *lroot = tk_yaml_load_file(a, d, lpath, NULL);
+	if (!lroot)
+		goto done;
+	const char *const *fam;
+	int nf = tk_shaper_families(s->shaper, &fam);
+	tk_layout *l = tk_layout_load(&r, lroot, lpath, fam, nf);
+	if (!l)
+		goto done;
+
+	const char *icc = NULL;
+	if (l->profile) {
+		icc = l->profile[0] == '/' ? l->profile
+		                           : tk_arena_printf(a, "%s/%s", dir_of(a, lpath), l->profile);
+	} else {
+		const char *def = in_root(s, a, "layouts/icc/trykk-FOGRA39L.icc");
+		if (file_exists(def))
+			icc = def;
+	}
+	tk_loc lloc = {lpath, 0, 0};
+	color = tk_color_new(icc, d, &lloc);
+	if (!color)
+		goto done;
+
+	tk_engine e = {.a = a, .d = d, .shaper = s->shaper, .hyph = s->hyph,
+	               .images = tk_images_new(a, color), .layout = l, .content = c,
+	               .lang = c->lang ? c->lang : l->lang, .verbose = s->o.verbose};
+	tk_doc *doc = TK_NEW(a, tk_doc);
+	if (tk_layout_doc(&e, doc) < 0)
+		goto done;
+	collect_fonts(a, doc, s->shaper);
+	const char *stem = stem_of(a, path);
+	doc->title = c->title ? c->title : stem;
+	doc->author = c->author;
+	doc->subject = c->subject;
+	doc->lang = e.lang;
+	doc->creator = "trykk " TRYKK_VERSION;
+	doc->output_condition = l->condition;
+	doc->output_condition_info = l->condition_info;
+	doc->icc_path = icc;
+	doc->epoch = input_epoch(path, lpath);
+
+	rc = TK_EXIT_IO;
+	if (make_dir(d, s->o.out_dir) < 0)
+		goto done;
+	const char *od = s->o.out_dir;
+	const char *print_path = tk_arena_printf(a, "%s/%s.pdf", od, stem);
+	if ((s->o.outputs & TK_OUT_PRINT) && tk_pdf_print_write(doc, print_path, d) < 0)
+		goto done;
+	if ((s->o.outputs & TK_OUT_SCREEN) &&
+	    tk_pdf_screen_write(doc, color, tk_arena_printf(a, "%s/%s-screen.pdf", od, stem), d) < 0)
+		goto done;
+	if ((s->o.outputs & TK_OUT_PROOF) &&
+	    tk_png_proofs_write(doc, color, tk_arena_printf(a, "%s/%s-proof-%%d.png", od, stem),
+	                        s->o.proof_dpi, 0, d) < 0)
+		goto done;
+	if ((s->o.outputs & TK_OUT_TRACE) &&
+	    tk_trace_write(doc, tk_arena_printf(a, "%s/%s.trace", od, stem), d) < 0)
+		goto done;
+	rc = TK_EXIT_OK;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (s->o.progress && !s->o.quiet)
+		fprintf(stderr, "trykk: %s -> %s (%d page%s, %.2f s)\n", path, print_path,
+		        doc->n_pages, doc->n_pages == 1 ? "" : "s",
+		        (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+done:
+	if (rc != TK_EXIT_OK && tk_diag_errors(d) == errors0)
+		tk_error(d, NULL, "%s: build failed (internal error: no reason was given)", path);
+	tk_color_free(color);
+	tk_arena_free(a);
+	return rc;
+}
+
+const char *tk_version(void)
+{
+	return TRYKK_VERSION;
+}

@@ -1,0 +1,35 @@
+/* layout.h - the layout stage: content + layout spec -> display list pages.
+ *
+ * For each page of the layout, frames are placed in order: rectangles and lines,
+ * pictures (cropped or fitted, clipped to the frame), QR codes as vector modules, and
+ * text, shaped by text/shape.c and set line by line on the frame's columns, shrunk
+ * to fit where the frame asks for it. Text that does not fit is an error naming
+ * the frame and the content line; nothing is cut silently. */
+#ifndef TK_LAYOUT_H
+#define TK_LAYOUT_H
+#include "../dl/dl.h"
+#include "../img/image.h"
+#include "../model/model.h"
+#include "../text/text.h"
+
+typedef struct tk_engine {
+	tk_arena *a;
+	tk_diag *d;
+	tk_shaper *shaper;
+	tk_hyph *hyph;
+	tk_images *images;
+	const tk_layout *layout;
+	const tk_content *content;
+	const char *lang;
+	int verbose;
+} tk_engine;
+
+/* Lays out every page into doc (pages appended). Returns 0, or -1 after reporting
+ * all errors found. */
+int tk_layout_doc(tk_engine *e, tk_doc *doc);
+
+/* Adds crop marks for page (items with is_mark, registration colour, outside the
+ * bleed) when the page has a slug. */
+void tk_marks_add(tk_arena *a, tk_page *page);
+
+#endif

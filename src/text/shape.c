@@ -1,0 +1,483 @@
+/* shape.c - the only pango user: a paragraph in, lines of positioned glyphs out.
+ *
+ * Pango (with HarfBuzz and a private fontconfig that sees only fonts/) shapes with
+ * kerning and breaks lines, honouring the soft hyphens hyphen.c inserted. The
+ * context runs at 72 dpi with hint metrics off and unrounded glyph positions, so one
+ * pango unit is exactly 1/1024 pt and libharu, cairo and pango agree on every size.
+ * Ligatures are switched off: libharu draws by character, and a ligature glyph has
+ * no character of its own. Each glyph keeps the text of its cluster, so the print
+ * backend can draw it by character and the screen backend can keep the text. */
+#include "text.h"
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include <pango/pangofc-font.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct tk_shaper {
+	tk_diag *d;
+	FcConfig *fc;
+	PangoFontMap *fm;
+	PangoContext *ctx;
+	tk_arena *a;              /* fonts and family names */
+	const char **families;
+	int n_families;
+	tk_font **fonts;
+	int n_fonts, cap_fonts;
+	GHashTable *by_pango;     /* PangoFont* -> tk_font* */
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+tk_shaper *tk_shaper_new(const char *fonts_dir, tk_diag *d)
+{
+	FcConfig *fc = FcConfigCreate();
+	/* No system configuration (so no system fonts), but a cache folder, or
+	 * fontconfig complains on every run. */
+	static const char conf[] = "<?xml version=\"1.0\"?><fontconfig>"
+	                           "<cachedir prefix=\"xdg\">fontconfig</cachedir></fontconfig>";
+	if (fc)
+		FcConfigParseAndLoadFromMemory(fc, (const FcChar8 *)conf, FcFalse);
+	if (!fc || !FcConfigAppFontAddDir(fc, (const FcChar8 *)fonts_dir)) {
+		tk_error(d, NULL, "cannot read the fonts folder '%s'", fonts_dir);
+		if (fc)
+			FcConfigDestroy(fc);
+		return NULL;
+	}
+	tk_shaper *s = tk_xcalloc(1, sizeof *s);
+	s->d = d;
+	s->fc = fc;
+	s->a = tk_arena_new();
+	s->fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(s->fm), fc);
+	s->ctx = pango_font_map_create_context(s->fm);
+	pango_cairo_context_set_resolution(s->ctx, 72);
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(s->ctx, fo);
+	cairo_font_options_destroy(fo);
+	pango_context_set_round_glyph_positions(s->ctx, FALSE);
+	s->by_pango = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+	PangoFontFamily **fams;
+	int n;
+	pango_font_map_list_families(s->fm, &fams, &n);
+	s->families = TK_NEWN(s->a, const char *, n + 1);
+	for (int i = 0; i < n; i++)
+		s->families[i] = tk_arena_strdup(s->a, pango_font_family_get_name(fams[i]));
+	g_free(fams);
+	s->n_families = n;
+	qsort(s->families, (size_t)n, sizeof(char *), cmp_str);
+	if (n == 0) {
+		tk_error(d, NULL, "no fonts in '%s' (trykk uses only the TrueType fonts there)",
+		         fonts_dir);
+		tk_shaper_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void tk_shaper_free(tk_shaper *s)
+{
+	if (!s)
+		return;
+	if (s->by_pango)
+		g_hash_table_destroy(s->by_pango);
+	if (s->ctx)
+		g_object_unref(s->ctx);
+	if (s->fm)
+		g_object_unref(s->fm);
+	if (s->fc)
+		FcConfigDestroy(s->fc);
+	free(s->fonts);
+	tk_arena_free(s->a);
+	free(s);
+}
+
+int tk_shaper_families(tk_shaper *s, const char *const **names)
+{
+	*names = s->families;
+	return s->n_families;
+}
+
+int tk_shaper_fonts(tk_shaper *s, tk_font ***fonts)
+{
+	*fonts = s->fonts;
+	return s->n_fonts;
+}
+
+/* The tk_font for a pango font: one per file and face, interned. */
+static tk_font *font_of(tk_shaper *s, PangoFont *pf)
+{
+	tk_font *f = g_hash_table_lookup(s->by_pango, pf);
+	if (f)
+		return f;
+	FcPattern *pat = PANGO_FC_FONT(pf)->font_pattern;
+	FcChar8 *file = NULL, *ps = NULL;
+	int index = 0;
+	FcPatternGetString(pat, FC_FILE, 0, &file);
+	FcPatternGetInteger(pat, FC_INDEX, 0, &index);
+	FcPatternGetString(pat, FC_POSTSCRIPT_NAME, 0, &ps);
+	for (int i = 0; i < s->n_fonts; i++) {
+		if (strcmp(s->fonts[i]->path, (const char *)file) == 0 &&
+		    s->fonts[i]->face_index == index) {
+			f = s->fonts[i];
+			break;
+		}
+	}
+	if (!f) {
+		f = TK_NEW(s->a, tk_font);
+		f->id = s->n_fonts;
+		f->path = tk_arena_strdup(s->a, file ? (const char *)file : "");
+		f->face_index = index;
+		f->name = tk_arena_strdup(s->a, ps ? (const char *)ps : f->path);
+		if (s->n_fonts == s->cap_fonts) {
+			s->cap_fonts = s->cap_fonts ? s->cap_fonts * 2 : 8;
+			s->fonts = tk_xrealloc(s->fonts, sizeof(tk_font *) * (size_t)s->cap_fonts);
+		}
+		s->fonts[s->n_fonts++] = f;
+	}
+	g_hash_table_insert(s->by_pango, pf, f);
+	return f;
+}
+
+typedef struct seg_style {
+	const char *font;
+	int weight, italic, underline, uppercase;
+	double size;
+	tk_cmyk color;
+	const char *uri;
+} seg_style;
+
+static seg_style span_style(const tk_layout *l, const tk_pstyle *ps, const tk_span *sp)
+{
+	seg_style st = {ps->font, ps->weight, ps->italic, 0, ps->uppercase, ps->size, ps->color,
+	                NULL};
+	if (!sp)
+		return st;
+	const tk_cstyle *cs[4] = {NULL, NULL, NULL, NULL};
+	int n = 0;
+	if (sp->code)
+		cs[n++] = tk_layout_cstyle(l, "code");
+	if (sp->emph) {
+		const tk_cstyle *c = tk_layout_cstyle(l, "emphasis");
+		if (c)
+			cs[n++] = c;
+		else
+			st.italic = !st.italic;
+	}
+	if (sp->strong) {
+		const tk_cstyle *c = tk_layout_cstyle(l, "strong");
+		if (c)
+			cs[n++] = c;
+		else
+			st.weight = st.weight >= 700 ? 900 : 700;
+	}
+	if (sp->uri)
+		cs[n++] = tk_layout_cstyle(l, "link");
+	if (sp->cs)
+		cs[n++] = sp->cs;
+	for (int i = 0; i < n; i++) {
+		const tk_cstyle *c = cs[i];
+		if (!c)
+			continue;
+		if (c->font)
+			st.font = c->font;
+		if (c->weight)
+			st.weight = c->weight;
+		if (c->has_italic)
+			st.italic = c->italic;
+		if (c->size > 0)
+			st.size = c->size;
+		if (c->has_color)
+			st.color = c->color;
+		if (c->has_uppercase)
+			st.uppercase = c->uppercase;
+		if (c->underline)
+			st.underline = 1;
+	}
+	st.uri = sp->uri;
+	return st;
+}
+
+/* A run of the paragraph text with one style, after uppercasing and hyphenation. */
+typedef struct seg {
+	int start, end;
+	seg_style st;
+} seg;
+
+static void upper_into(GString *out, const char *s, int n)
+{
+	const char *e = s + n;
+	while (s < e) {
+		gunichar c = g_utf8_get_char_validated(s, e - s);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			g_string_append_c(out, '?');
+			s++;
+			continue;
+		}
+		g_string_append_unichar(out, c == 0xDF ? c : g_unichar_toupper(c));
+		s = g_utf8_next_char(s);
+	}
+}
+
+static PangoAttrList *attrs_for(const seg *segs, int n, double scale, double tracking,
+                                const char *lang)
+{
+	PangoAttrList *al = pango_attr_list_new();
+	for (int i = 0; i < n; i++) {
+		const seg *g = &segs[i];
+		PangoFontDescription *fd = pango_font_description_new();
+		pango_font_description_set_family(fd, g->st.font);
+		pango_font_description_set_weight(fd, (PangoWeight)g->st.weight);
+		pango_font_description_set_style(fd, g->st.italic ? PANGO_STYLE_ITALIC
+		                                                  : PANGO_STYLE_NORMAL);
+		pango_font_description_set_absolute_size(fd, g->st.size * scale * PANGO_SCALE);
+		PangoAttribute *a = pango_attr_font_desc_new(fd);
+		pango_font_description_free(fd);
+		a->start_index = (guint)g->start;
+		a->end_index = (guint)g->end;
+		pango_attr_list_insert(al, a);
+		if (tracking != 0) {
+			a = pango_attr_letter_spacing_new(
+			    (int)(tracking / 1000.0 * g->st.size * scale * PANGO_SCALE));
+			a->start_index = (guint)g->start;
+			a->end_index = (guint)g->end;
+			pango_attr_list_insert(al, a);
+		}
+	}
+	PangoAttribute *a = pango_attr_font_features_new("liga 0, clig 0, dlig 0, hlig 0");
+	pango_attr_list_insert(al, a);
+	if (lang) {
+		a = pango_attr_language_new(pango_language_from_string(lang));
+		pango_attr_list_insert(al, a);
+	}
+	return al;
+}
+
+static const seg *seg_at(const seg *segs, int n, int byte)
+{
+	int lo = 0, hi = n - 1;
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+		if (segs[mid].start <= byte)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return &segs[lo];
+}
+
+int tk_shape(tk_shaper *s, tk_hyph *h, tk_arena *a, const tk_para *p, const tk_layout *l,
+             double width, double scale, const char *lang, tk_shaped *out)
+{
+	const tk_pstyle *ps = p->style;
+	memset(out, 0, sizeof *out);
+
+	/* Split at span boundaries; uppercase and hyphenate each piece on its own, so
+	 * span positions stay right without offset maps. */
+	int nb = 0;
+	int *bounds = TK_NEWN(a, int, p->n_spans * 2 + 2);
+	bounds[nb++] = 0;
+	for (int i = 0; i < p->n_spans; i++) {
+		bounds[nb++] = p->spans[i].start;
+		bounds[nb++] = p->spans[i].end;
+	}
+	GString *txt = g_string_sized_new((gsize)p->len * 2 + 16);
+	seg *segs = TK_NEWN(a, seg, nb + 2);
+	int nseg = 0;
+	if (p->marker) {
+		seg_style st = span_style(l, ps, NULL);
+		g_string_append(txt, p->marker);
+		g_string_append_c(txt, '\t');
+		segs[nseg++] = (seg){0, (int)txt->len, st};
+	}
+	int pos = 0;
+	while (pos < p->len) {
+		int next = p->len;
+		for (int i = 0; i < nb; i++)
+			if (bounds[i] > pos && bounds[i] < next)
+				next = bounds[i];
+		const tk_span *sp = NULL;
+		for (int i = 0; i < p->n_spans; i++)
+			if (p->spans[i].start <= pos && p->spans[i].end >= next) {
+				sp = &p->spans[i];
+				/* nested spans: the last (innermost) wins */
+			}
+		seg_style st = span_style(l, ps, sp);
+		const char *piece = p->text + pos;
+		int plen = next - pos;
+		GString *up = NULL;
+		if (st.uppercase) {
+			up = g_string_new(NULL);
+			upper_into(up, piece, plen);
+			piece = up->str;
+			plen = (int)up->len;
+		}
+		int start = (int)txt->len;
+		if (ps->hyphenate && h && !(sp && (sp->uri || sp->code))) {
+			int hl, *ins, nins;
+			const char *hy = tk_hyphenate(h, a, lang, piece, plen, &hl, &ins, &nins);
+			g_string_append_len(txt, hy, hl);
+		} else {
+			g_string_append_len(txt, piece, plen);
+		}
+		if (up)
+			g_string_free(up, TRUE);
+		segs[nseg++] = (seg){start, (int)txt->len, st};
+		pos = next;
+	}
+	if (nseg == 0) {
+		g_string_free(txt, TRUE);
+		return 0;
+	}
+	const char *text = tk_arena_strndup(a, txt->str, txt->len);
+	int tlen = (int)txt->len;
+	g_string_free(txt, TRUE);
+
+	PangoLayout *lay = pango_layout_new(s->ctx);
+	pango_layout_set_text(lay, text, tlen);
+	PangoAttrList *al = attrs_for(segs, nseg, scale, ps->tracking, lang);
+	pango_layout_set_attributes(lay, al);
+	pango_attr_list_unref(al);
+	double li = ps->left_indent * scale, ri = ps->right_indent * scale;
+	double colw = width - li - ri;
+	if (colw < 1)
+		colw = 1;
+	pango_layout_set_width(lay, (int)(colw * PANGO_SCALE));
+	pango_layout_set_wrap(lay, PANGO_WRAP_WORD);
+	static const PangoAlignment al_map[] = {PANGO_ALIGN_LEFT, PANGO_ALIGN_RIGHT,
+	                                        PANGO_ALIGN_CENTER, PANGO_ALIGN_LEFT};
+	pango_layout_set_alignment(lay, al_map[ps->align]);
+	pango_layout_set_justify(lay, ps->align == TK_ALIGN_JUSTIFY);
+	if (p->marker || p->continued) {
+		/* Hanging indent: the marker sits at the left, text lines up at the tab. */
+		double hang = ps->size * scale * 1.2;
+		if (p->marker) {
+			PangoTabArray *tabs = pango_tab_array_new_with_positions(
+			    1, FALSE, PANGO_TAB_LEFT, (int)(hang * PANGO_SCALE));
+			pango_layout_set_tabs(lay, tabs);
+			pango_tab_array_free(tabs);
+			pango_layout_set_indent(lay, (int)(-hang * PANGO_SCALE));
+		} else {
+			li += hang;
+			pango_layout_set_width(lay, (int)((colw - hang) * PANGO_SCALE));
+		}
+	} else if (ps->indent != 0) {
+		pango_layout_set_indent(lay, (int)(ps->indent * scale * PANGO_SCALE));
+	}
+
+	int n_lines = pango_layout_get_line_count(lay);
+	out->lines = TK_NEWN(a, tk_line, n_lines);
+	PangoLayoutIter *it = pango_layout_get_iter(lay);
+	int li_idx = 0;
+	do {
+		PangoLayoutLine *pl = pango_layout_iter_get_line_readonly(it);
+		tk_line *ln = &out->lines[li_idx];
+		PangoRectangle lr;
+		pango_layout_iter_get_line_extents(it, NULL, &lr);
+		int baseline = pango_layout_iter_get_baseline(it);
+		ln->ascent = (baseline - lr.y) / (double)PANGO_SCALE;
+		ln->descent = (lr.y + lr.height - baseline) / (double)PANGO_SCALE;
+		ln->width = li + (lr.x + lr.width) / (double)PANGO_SCALE;
+		ln->overfull = (lr.x + lr.width) / (double)PANGO_SCALE > colw + 0.5;
+		/* Count glyphs to size the runs. */
+		int ng = 0, nr = 0;
+		for (GSList *r = pl->runs; r; r = r->next) {
+			ng += ((PangoGlyphItem *)r->data)->glyphs->num_glyphs;
+			nr++;
+		}
+		tk_glyph *gl = TK_NEWN(a, tk_glyph, ng);
+		/* a run may split where the colour changes: at most one split per glyph */
+		ln->runs = TK_NEWN(a, tk_glyph_run, ng + nr);
+		ln->links = NULL;
+		int gi = 0;
+		double x = li + lr.x / (double)PANGO_SCALE;
+		for (GSList *r = pl->runs; r; r = r->next) {
+			PangoGlyphItem *run = r->data;
+			PangoItem *item = run->item;
+			PangoGlyphString *gs = run->glyphs;
+			tk_font *font = font_of(s, item->analysis.font);
+			PangoFontDescription *fd =
+			    pango_font_describe_with_absolute_size(item->analysis.font);
+			float size = (float)pango_font_description_get_size(fd) / PANGO_SCALE;
+			pango_font_description_free(fd);
+			tk_glyph_run *cur = NULL;
+			for (int i = 0; i < gs->num_glyphs; i++) {
+				PangoGlyphInfo *g = &gs->glyphs[i];
+				double gx = x + g->geometry.x_offset / (double)PANGO_SCALE;
+				double gy = g->geometry.y_offset / (double)PANGO_SCALE;
+				double adv = g->geometry.width / (double)PANGO_SCALE;
+				x += adv;
+				int cl = item->offset + gs->log_clusters[i];
+				if (g->glyph == PANGO_GLYPH_EMPTY)
+					continue;
+				if (g->glyph & PANGO_GLYPH_UNKNOWN_FLAG) {
+					if (!out->missing) {
+						gunichar c = g->glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
+						int k = g_unichar_to_utf8(c, out->missing_char);
+						out->missing_char[k] = 0;
+					}
+					out->missing++;
+					continue;
+				}
+				int first = i == 0 || gs->log_clusters[i] != gs->log_clusters[i - 1];
+				int cend = item->offset + item->length;
+				for (int k = i + 1; k < gs->num_glyphs; k++)
+					if (gs->log_clusters[k] != gs->log_clusters[i]) {
+						cend = item->offset + gs->log_clusters[k];
+						break;
+					}
+				const seg *sg = seg_at(segs, nseg, cl);
+				if (!cur || memcmp(&cur->color, &sg->st.color, sizeof(tk_cmyk)) != 0) {
+					cur = &ln->runs[ln->n_runs++];
+					cur->font = font;
+					cur->size = size;
+					cur->color = sg->st.color;
+					cur->glyphs = gl + gi;
+					cur->n = 0;
+				}
+				tk_glyph *tg = &gl[gi++];
+				cur->n++;
+				tg->gid = g->glyph;
+				tg->x = (float)gx;
+				tg->y = (float)gy;
+				tg->advance = (float)adv;
+				if (first) {
+					tg->text = text + cl;
+					tg->text_len = cend - cl;
+					if (tg->text_len == 2 && memcmp(tg->text, "\xC2\xAD", 2) == 0) {
+						tg->text = "-";
+						tg->text_len = 1;
+						ln->hyphenated = 1;
+					}
+				}
+				if (sg->st.uri) {
+					tk_link_box *lb = ln->n_links ? &ln->links[ln->n_links - 1] : NULL;
+					if (!lb || lb->uri != sg->st.uri) {
+						ln->links = tk_arena_grow(a, ln->links, (size_t)ln->n_links,
+						                          (size_t)ln->n_links + 1,
+						                          sizeof(tk_link_box));
+						lb = &ln->links[ln->n_links++];
+						lb->uri = sg->st.uri;
+						lb->x0 = gx;
+					}
+					lb->x1 = gx + adv;
+				}
+			}
+		}
+		li_idx++;
+	} while (pango_layout_iter_next_line(it) && li_idx < n_lines);
+	pango_layout_iter_free(it);
+	g_object_unref(lay);
+	out->n_lines = li_idx;
+	out->first_ascent = li_idx ? out->lines[0].ascent : 0;
+	return 0;
+}
