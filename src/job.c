@@ -156,21 +156,6 @@ static long long input_epoch(const char *a, const char *b)
 	return t;
 }
 
-/* The fonts the document's glyph runs use, in first-use order. */
-static void collect_fonts(tk_arena *a, tk_doc *doc, tk_shaper *sh)
-{
-	tk_font **all;
-	int n = tk_shaper_fonts(sh, &all);
-	char *used = tk_arena_alloc(a, (size_t)n + 1);
-	doc->fonts = TK_NEWN(a, tk_font *, n + 1);
-	for (int i = 0; i < doc->n_pages; i++)
-		for (tk_item *it = doc->pages[i]->first; it; it = it->next)
-			if (it->kind == TK_ITEM_GLYPHS && !used[it->run->font->id]) {
-				used[it->run->font->id] = 1;
-				doc->fonts[doc->n_fonts++] = (tk_font *)it->run->font;
-			}
-}
-
 static int make_dir(tk_diag *d, const char *dir)
 {
 	struct stat st;
@@ -236,7 +221,8 @@ int tk_job_build(tk_session *s, const char *path)
 	tk_doc *doc = TK_NEW(a, tk_doc);
 	if (tk_layout_doc(&e, doc) < 0)
 		goto done;
-	collect_fonts(a, doc, s->shaper);
+	tk_font **all_fonts;
+	tk_doc_collect_fonts(a, doc, tk_shaper_fonts(s->shaper, &all_fonts));
 	const char *stem = stem_of(a, path);
 	doc->title = c->title ? c->title : stem;
 	doc->author = c->author;

@@ -140,6 +140,9 @@ void tk_path_curve(struct tk_arena *a, tk_path *p, double x1, double y1, double 
                    double y2, double x3, double y3);
 void tk_path_close(struct tk_arena *a, tk_path *p);
 tk_path *tk_path_rect(struct tk_arena *a, double x, double y, double w, double h);
+/* Sets doc->fonts to the fonts its glyph runs use (also inside placed pages), in
+ * first-use order; max_id bounds the font ids. */
+void tk_doc_collect_fonts(struct tk_arena *a, tk_doc *doc, int max_id);
 /* Convenience: a filled rectangle. */
 tk_item *tk_dl_fill_rect(struct tk_arena *a, tk_page *page, tk_rect r, tk_cmyk c);
 

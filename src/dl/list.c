@@ -162,3 +162,26 @@ void tk_dl_run_page(tk_device *dev, const tk_page *page)
 	tk_dl_run_items(dev, page, &m, 0);
 	dev->end_page(dev, page);
 }
+
+static void collect(const tk_page *p, char *used, tk_doc *doc, int depth)
+{
+	if (depth > 8)
+		return;
+	for (const tk_item *it = p->first; it; it = it->next) {
+		if (it->kind == TK_ITEM_GLYPHS && !used[it->run->font->id]) {
+			used[it->run->font->id] = 1;
+			doc->fonts[doc->n_fonts++] = (tk_font *)it->run->font;
+		} else if (it->kind == TK_ITEM_PAGE) {
+			collect(it->page, used, doc, depth + 1);
+		}
+	}
+}
+
+void tk_doc_collect_fonts(tk_arena *a, tk_doc *doc, int max_id)
+{
+	char *used = tk_arena_alloc(a, (size_t)max_id + 1);
+	doc->fonts = TK_NEWN(a, tk_font *, max_id + 1);
+	doc->n_fonts = 0;
+	for (int i = 0; i < doc->n_pages; i++)
+		collect(doc->pages[i], used, doc, 0);
+}

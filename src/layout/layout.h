@@ -28,6 +28,12 @@ typedef struct tk_engine {
  * all errors found. */
 int tk_layout_doc(tk_engine *e, tk_doc *doc);
 
+/* Draws one line of plain text (Lato Regular at size points, registration colour
+ * when mark is set, else black) with its baseline starting at x,y on page: sheet
+ * labels, slug lines. Items get is_mark = mark. Returns 0 or -1 after reporting. */
+int tk_layout_label(tk_arena *a, tk_diag *d, tk_shaper *sh, tk_page *page, double x,
+                    double y, double size, const char *text, int mark);
+
 /* Adds crop marks for page (items with is_mark, registration colour, outside the
  * bleed) when the page has a slug. */
 void tk_marks_add(tk_arena *a, tk_page *page);

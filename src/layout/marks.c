@@ -3,6 +3,8 @@
  * the bleed so no mark reaches into the printed area. */
 #include "layout.h"
 
+#include <string.h>
+
 #define MARK_LEN (5 * TK_MM)
 #define MARK_WIDTH 0.25f
 
@@ -37,4 +39,33 @@ void tk_marks_add(tk_arena *a, tk_page *p)
 			line(a, p, x, y + dy * off, x, y + dy * (off + len));
 		}
 	}
+}
+
+int tk_layout_label(tk_arena *a, tk_diag *d, tk_shaper *sh, tk_page *page, double x,
+                    double y, double size, const char *text, int mark)
+{
+	(void)d;
+	tk_pstyle st = {.name = "label", .font = "Lato", .weight = 400, .size = size,
+	                .leading = size * 1.2,
+	                .color = mark ? (tk_cmyk){1, 1, 1, 1} : (tk_cmyk){0, 0, 0, 1}};
+	tk_layout l = {.n_pstyles = 1, .pstyles = &st};
+	tk_para p = {.text = text, .len = (int)strlen(text), .style = &st};
+	tk_shaped sh_out;
+	if (tk_shape(sh, NULL, a, &p, &l, 10000, 1, NULL, &sh_out) < 0 || !sh_out.n_lines)
+		return -1;
+	const tk_line *ln = &sh_out.lines[0];
+	for (int r = 0; r < ln->n_runs; r++) {
+		tk_glyph_run *run = TK_NEW(a, tk_glyph_run);
+		*run = ln->runs[r];
+		run->glyphs = TK_NEWN(a, tk_glyph, run->n);
+		for (int g = 0; g < run->n; g++) {
+			run->glyphs[g] = ln->runs[r].glyphs[g];
+			run->glyphs[g].x += (float)x;
+			run->glyphs[g].y += (float)y;
+		}
+		tk_item *it = tk_dl_add(a, page, TK_ITEM_GLYPHS);
+		it->run = run;
+		it->is_mark = mark;
+	}
+	return 0;
 }

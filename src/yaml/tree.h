@@ -49,7 +49,7 @@ tk_node *tk_yaml_load_string(tk_arena *a, tk_diag *d, const char *name,
 tk_node *tk_node_get(const tk_node *map, const char *key);
 /* The key node for key (for pointing messages at the key), or NULL. */
 tk_node *tk_node_key(const tk_node *map, const char *key);
-/* "mapping", "sequence", "string" etc., for messages. */
+/* "mapping", "list" or "text" (a scalar), for messages; "nothing" for NULL. */
 const char *tk_node_kind_name(const tk_node *n);
 
 #endif

@@ -2,7 +2,7 @@
  *
  *   TK_TEST(units_mm) { EQ(tk_parse(...), 0); NEAR(x, 2.83, 1e-6); OK(p != NULL); }
  *
- * Every tests/unit/*.c file is linked into one binary (build/unit_tests) whose main
+ * Every .c file in tests/unit is linked into one binary (build/unit_tests) whose main
  * runs all registered tests and ends with the line "N passed, N failed". A check
  * that fails prints file:line and the values, and the test goes on. */
 #ifndef TK_UNIT_H
