@@ -12,6 +12,14 @@
 #include "../model/model.h"
 #include "../text/text.h"
 
+/* A heading as set, for the table of contents and the running head. */
+typedef struct tk_heading {
+	const char *title;
+	int level;
+	int page;                  /* 0-based page index */
+	const char *label;         /* printed page number */
+} tk_heading;
+
 typedef struct tk_engine {
 	tk_arena *a;
 	tk_diag *d;
@@ -22,6 +30,15 @@ typedef struct tk_engine {
 	const tk_content *content;
 	const char *lang;
 	int verbose;
+	/* the record being merged (data merge), or none */
+	const tk_field *record;
+	int n_record;
+	/* state while laying out */
+	tk_doc *doc;
+	const char *page_label;    /* folio of the page being made ("" on pages without) */
+	const char *section;       /* last top-level heading set, for running heads */
+	tk_heading *headings;
+	int n_headings, cap_headings;
 } tk_engine;
 
 /* Lays out every page into doc (pages appended). Returns 0, or -1 after reporting

@@ -1,158 +1,49 @@
-/* page.c - composing pages: every frame of every page of the layout, in order.
+/* page.c - composing pages: fixed pages with their frames, pages made from a
+ * master as long as a story flows, padding to a multiple of pages, the table of
+ * contents, and the back pages that come last.
  *
- * Text is set on a baseline model: the first line's baseline sits one ascent below
- * the top of the column, each further line one leading lower, and paragraph space
- * is added between. A line that would end below the column goes to the next
- * column; when there is none the text overflows, which is an error (or, for a
- * frame with fit, a reason to try a smaller size). */
-#include "layout.h"
+ * Frames are drawn in the order the layout lists them (later frames on top).
+ * Text frames are set by flow.c; text that does not fit is an error naming the
+ * frame and the paragraph's line in the content file; nothing is cut silently. */
+#include "flow.h"
 
 #include "../model/units.h"
 
 #include <math.h>
 #include <qrencode.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-typedef struct placed {
-	const tk_line *ln;
-	const tk_para *p;
-	double x, baseline;
-	int para_first;
-} placed;
+#define MAX_PAGES 5000
 
-typedef struct composed {
-	int n, cap;
-	placed *lines;
-	int overflow;              /* lines that did not fit */
-	const tk_para *overflow_at;
-	int overfull;
-	const tk_para *overfull_at;
-	int missing;
-	const tk_para *missing_at;
-	char missing_char[8];
-	double bottom;             /* lowest descent used */
-} composed;
-
-static void push_line(tk_arena *a, composed *c, placed pl)
+/* A field's text: the merged record first, then the content file. */
+static const tk_field *field(const tk_engine *e, const char *name)
 {
-	if (c->n == c->cap) {
-		int cap = c->cap ? c->cap * 2 : 32;
-		c->lines = tk_arena_grow(a, c->lines, (size_t)c->n, (size_t)cap, sizeof(placed));
-		c->cap = cap;
-	}
-	c->lines[c->n++] = pl;
+	for (int i = 0; i < e->n_record; i++)
+		if (strcmp(e->record[i].name, name) == 0)
+			return &e->record[i];
+	return tk_content_field(e->content, name);
 }
 
-/* Sets paras into cols columns of inner at scale. */
-static int compose(tk_engine *e, const tk_para *paras, tk_rect inner, int cols,
-                   double gutter, double scale, composed *c)
+static const char *var(const tk_engine *e, const char *name)
 {
-	memset(c, 0, sizeof *c);
-	double colw = (inner.w - gutter * (cols - 1)) / cols;
-	int col = 0;
-	double y = 0;          /* baseline of the last line in this column, 0 = none yet */
-	double pending = 0;    /* space after the previous paragraph */
-	for (const tk_para *p = paras; p; p = p->next) {
-		tk_shaped sh;
-		if (tk_shape(e->shaper, e->hyph, e->a, p, e->layout, colw, scale, e->lang, &sh) < 0)
-			return -1;
-		if (sh.missing && !c->missing) {
-			c->missing = sh.missing;
-			c->missing_at = p;
-			memcpy(c->missing_char, sh.missing_char, sizeof c->missing_char);
-		}
-		const tk_pstyle *ps = p->style;
-		double leading = ps->leading * scale;
-		double before = ps->space_before * scale;
-		for (int i = 0; i < sh.n_lines; i++) {
-			const tk_line *ln = &sh.lines[i];
-			if (ln->overfull && !c->overfull) {
-				c->overfull = 1;
-				c->overfull_at = p;
-			}
-			double base;
-			for (;;) {
-				if (y == 0)
-					base = inner.y + ln->ascent;
-				else if (i == 0)
-					base = y + pending + before + leading;
-				else
-					base = y + leading;
-				if (base + ln->descent <= inner.y + inner.h + 0.01 || col >= cols)
-					break;
-				/* next column */
-				col++;
-				y = 0;
-				if (col >= cols)
-					break;
-			}
-			if (col >= cols) {
-				c->overflow += sh.n_lines - i;
-				if (!c->overflow_at)
-					c->overflow_at = p;
-				break;
-			}
-			double x = inner.x + col * (colw + gutter);
-			push_line(e->a, c, (placed){ln, p, x, base, i == 0});
-			y = base;
-			if (base + ln->descent > c->bottom)
-				c->bottom = base + ln->descent;
-		}
-		pending = ps->space_after * scale;
-	}
-	return 0;
+	if (strcmp(name, "page") == 0)
+		return e->page_label;
+	if (strcmp(name, "section") == 0)
+		return e->section;
+	if (strcmp(name, "title") == 0 && !field(e, "title"))
+		return e->content->title;
+	const tk_field *f = field(e, name);
+	return f ? f->text : NULL;
 }
 
-static void emit_lines(tk_engine *e, tk_page *page, const tk_frame *f, const composed *c,
-                       double dy)
-{
-	for (int i = 0; i < c->n; i++) {
-		const placed *pl = &c->lines[i];
-		const tk_line *ln = pl->ln;
-		for (int r = 0; r < ln->n_runs; r++) {
-			const tk_glyph_run *src = &ln->runs[r];
-			tk_glyph_run *run = TK_NEW(e->a, tk_glyph_run);
-			*run = *src;
-			run->glyphs = TK_NEWN(e->a, tk_glyph, src->n);
-			for (int g = 0; g < src->n; g++) {
-				run->glyphs[g] = src->glyphs[g];
-				run->glyphs[g].x += (float)pl->x;
-				run->glyphs[g].y += (float)(pl->baseline + dy);
-			}
-			tk_item *it = tk_dl_add(e->a, page, TK_ITEM_GLYPHS);
-			it->run = run;
-			it->loc = pl->p->loc;
-			it->frame = f->name;
-		}
-		for (int k = 0; k < ln->n_links; k++) {
-			tk_item *it = tk_dl_add(e->a, page, TK_ITEM_LINK);
-			it->uri = ln->links[k].uri;
-			it->rect = (tk_rect){pl->x + ln->links[k].x0, pl->baseline + dy - ln->ascent,
-			                     ln->links[k].x1 - ln->links[k].x0, ln->ascent + ln->descent};
-			it->loc = pl->p->loc;
-			it->frame = f->name;
-		}
-		if (pl->para_first && pl->p->kind == TK_PARA_HEADING) {
-			tk_item *it = tk_dl_add(e->a, page, TK_ITEM_DEST);
-			it->title = pl->p->text;
-			it->level = pl->p->level;
-			it->rect = (tk_rect){pl->x, pl->baseline + dy - ln->ascent, 0, 0};
-			it->loc = pl->p->loc;
-		}
-	}
-}
-
-/* Replaces {field} in a template with the content's text. A line whose fields are
+/* Replaces {name} with the field's (or variable's) text. A line whose fields are
  * all empty or missing is left out, so optional details close up. */
 static const char *expand(tk_engine *e, const char *tpl)
 {
-	size_t cap = strlen(tpl) + 1;
-	for (int i = 0; i < e->content->n_fields; i++)
-		if (e->content->fields[i].text)
-			cap += strlen(e->content->fields[i].text);
-	char *out = tk_arena_alloc(e->a, cap * 2 + 1);
-	size_t o = 0;
+	size_t cap = strlen(tpl) * 2 + 64, o = 0;
+	char *out = tk_xmalloc(cap);
 	const char *s = tpl;
 	while (*s) {
 		const char *eol = strchr(s, '\n');
@@ -162,20 +53,28 @@ static const char *expand(tk_engine *e, const char *tpl)
 		int fields = 0, filled = 0;
 		for (const char *q = s; q < eol;) {
 			const char *close = *q == '{' ? memchr(q, '}', (size_t)(eol - q)) : NULL;
+			const char *val = NULL;
+			size_t n = 1;
 			if (close && close - q > 1 && close - q < 64) {
 				char name[64];
 				memcpy(name, q + 1, (size_t)(close - q - 1));
 				name[close - q - 1] = 0;
-				const tk_field *fld = tk_content_field(e->content, name);
+				val = var(e, name);
 				fields++;
-				if (fld && fld->text && *fld->text) {
+				n = val ? strlen(val) : 0;
+				while (n && val[n - 1] == '\n')
+					n--;
+				if (n)
 					filled++;
-					size_t n = strlen(fld->text);
-					while (n && fld->text[n - 1] == '\n')
-						n--;
-					memcpy(out + o, fld->text, n);
-					o += n;
-				}
+			}
+			if (o + n + 2 > cap) {
+				cap = (o + n + 2) * 2;
+				out = tk_xrealloc(out, cap);
+			}
+			if (close && close - q > 1 && close - q < 64) {
+				if (n)
+					memcpy(out + o, val, n);
+				o += n;
 				q = close + 1;
 			} else {
 				out[o++] = *q++;
@@ -187,8 +86,9 @@ static const char *expand(tk_engine *e, const char *tpl)
 			out[o++] = '\n';
 		s = *eol ? eol + 1 : eol;
 	}
-	out[o] = 0;
-	return out;
+	char *r = tk_arena_strndup(e->a, out, o);
+	free(out);
+	return r;
 }
 
 static tk_rect bleed_rect(const tk_frame *f, const tk_layout *l)
@@ -212,45 +112,157 @@ static tk_rect bleed_rect(const tk_frame *f, const tk_layout *l)
 	return r;
 }
 
-static int place_text(tk_engine *e, tk_page *page, const tk_frame *f)
+static void note_heading(tk_engine *e, const tk_placed *pl)
+{
+	const tk_para *p = pl->p;
+	if (e->n_headings == e->cap_headings) {
+		int cap = e->cap_headings ? e->cap_headings * 2 : 32;
+		e->headings = tk_arena_grow(e->a, e->headings, (size_t)e->n_headings, (size_t)cap,
+		                            sizeof(tk_heading));
+		e->cap_headings = cap;
+	}
+	e->headings[e->n_headings++] =
+	    (tk_heading){p->text, p->level, pl->page->index, pl->page->label};
+	if (p->level == 1 || !e->section)
+		e->section = p->text;
+}
+
+/* Draws lines from..to-1 of the flow, moved down by dy. */
+static void emit(tk_engine *e, const tk_flow *f, int from, int to, double dy)
+{
+	for (int i = from; i < to; i++) {
+		const tk_placed *pl = &f->out[i];
+		const tk_line *ln = pl->ln;
+		tk_page *page = pl->page;
+		for (int r = 0; r < ln->n_runs; r++) {
+			const tk_glyph_run *src = &ln->runs[r];
+			tk_glyph_run *run = TK_NEW(e->a, tk_glyph_run);
+			*run = *src;
+			run->glyphs = TK_NEWN(e->a, tk_glyph, src->n);
+			for (int g = 0; g < src->n; g++) {
+				run->glyphs[g] = src->glyphs[g];
+				run->glyphs[g].x += (float)pl->x;
+				run->glyphs[g].y += (float)(pl->baseline + dy);
+			}
+			tk_item *it = tk_dl_add(e->a, page, TK_ITEM_GLYPHS);
+			it->run = run;
+			it->loc = pl->p->loc;
+			it->frame = pl->frame->name;
+		}
+		for (int k = 0; k < ln->n_links; k++) {
+			tk_item *it = tk_dl_add(e->a, page, TK_ITEM_LINK);
+			it->uri = ln->links[k].uri;
+			it->rect = (tk_rect){pl->x + ln->links[k].x0, pl->baseline + dy - ln->ascent,
+			                     ln->links[k].x1 - ln->links[k].x0, ln->ascent + ln->descent};
+			it->loc = pl->p->loc;
+			it->frame = pl->frame->name;
+		}
+		if (pl->para_first && pl->p->kind == TK_PARA_HEADING) {
+			tk_item *it = tk_dl_add(e->a, page, TK_ITEM_DEST);
+			it->title = pl->p->text;
+			it->level = pl->p->level;
+			it->rect = (tk_rect){pl->x, pl->baseline + dy - ln->ascent, 0, 0};
+			it->loc = pl->p->loc;
+			if (pl->frame->flow)
+				note_heading(e, pl);
+		}
+	}
+}
+
+/* Frames on this page that flowing text wraps around. */
+static int wrap_frames(const tk_pagespec *const *specs, int n_specs, const tk_frame **out,
+                       int max)
+{
+	int n = 0;
+	for (int s = 0; s < n_specs; s++)
+		for (int i = 0; specs[s] && i < specs[s]->n_frames && n < max; i++)
+			if (specs[s]->frames[i].wrap)
+				out[n++] = &specs[s]->frames[i];
+	return n;
+}
+
+/* The regions of frame f: its columns (inside the padding) minus wrap frames. */
+static int frame_regions(const tk_frame *f, tk_page *page, const tk_frame **obs, int n_obs,
+                         tk_region *out, int max)
+{
+	tk_rect in = {f->r.x + f->padding, f->r.y + f->padding, f->r.w - 2 * f->padding,
+	              f->r.h - 2 * f->padding};
+	double colw = (in.w - f->gutter * (f->columns - 1)) / f->columns;
+	int n = 0;
+	for (int c = 0; c < f->columns && n < max; c++) {
+		tk_rect col = {in.x + c * (colw + f->gutter), in.y, colw, in.h};
+		n += tk_flow_regions(&col, obs, n_obs, page, f, out + n, max - n);
+	}
+	return n;
+}
+
+static tk_para *frame_paras(tk_engine *e, const tk_frame *f, const char *field_name,
+                            tk_loc *loc)
 {
 	const char *src = NULL;
-	tk_loc loc = f->text_loc;
-	if (f->text) {
+	*loc = f->text_loc;
+	if (f->text && !field_name) {
 		src = expand(e, f->text);
 	} else {
-		const tk_field *fld = tk_content_field(e->content, f->content);
-		if (!fld) {
-			tk_warn(e->d, &f->loc, "frame '%s' shows field '%s', which %s does not have; "
-			        "the frame stays empty", f->name, f->content, e->content->path);
-			return 0;
+		const char *name = field_name ? field_name : f->content;
+		const tk_field *fld = field(e, name);
+		if (!fld || (fld->text && !*fld->text)) {
+			if (!fld && !e->record)
+				tk_warn(e->d, &f->loc, "frame '%s' shows field '%s', which %s does not "
+				        "have; the frame stays empty", f->name, name, e->content->path);
+			return NULL;
 		}
 		if (!fld->text) {
 			tk_error(e->d, &fld->loc, "field '%s' is a picture, but frame '%s' is a text "
 			         "frame", fld->name, f->name);
-			return -1;
+			return NULL;
 		}
 		src = fld->text;
-		loc = fld->loc;
+		*loc = fld->loc;
 	}
 	const tk_pstyle *base = f->pstyle ? f->pstyle : tk_layout_pstyle(e->layout, "body");
 	tk_para_styles ps = {e->layout, base};
-	tk_para *paras = tk_markdown_parse(e->a, src, f->markdown, &loc, &ps);
+	return tk_markdown_parse(e->a, src, f->markdown, loc, &ps);
+}
+
+static int flow_errors(tk_engine *e, const tk_flow *fl, const tk_frame *f)
+{
+	if (fl->missing) {
+		tk_error(e->d, &fl->missing_at->loc,
+		         "character '%s' is in none of the fonts in fonts/ (frame '%s')",
+		         fl->missing_char, f->name);
+		return -1;
+	}
+	if (fl->overfull)
+		tk_warn(e->d, &fl->overfull_at->loc,
+		        "a word is wider than frame '%s' and sticks out of it", f->name);
+	return 0;
+}
+
+/* Sets one frame's text (not a threaded flow). */
+static int place_text(tk_engine *e, tk_page *page, const tk_frame *f, const tk_frame **obs,
+                      int n_obs)
+{
+	tk_loc loc;
+	tk_para *paras = frame_paras(e, f, NULL, &loc);
 	if (!paras)
 		return 0;
-	tk_rect inner = {f->r.x + f->padding, f->r.y + f->padding, f->r.w - 2 * f->padding,
-	                 f->r.h - 2 * f->padding};
-	composed c;
+	tk_region reg[64];
+	int nr = frame_regions(f, page, obs, n_obs, reg, 64);
+	tk_flow fl;
 	double scale = 1;
 	if (f->fit_max > 0) {
-		/* Largest size in quarter points between min and max that fits. */
-		double size = base->size;
+		/* Largest size in quarter points between min and max where all fits. */
+		double size = paras->style->size;
 		int lo = (int)ceil(f->fit_min * 4), hi = (int)floor(f->fit_max * 4), best = -1;
 		while (lo <= hi) {
-			int mid = (lo + hi + 1) / 2;
-			if (compose(e, paras, inner, f->columns, f->gutter, mid / 4.0 / size, &c) < 0)
+			int mid = (lo + hi + 1) / 2, done = 0;
+			tk_flow_init(&fl, e, paras, mid / 4.0 / size);
+			for (int i = 0; i < nr && !done; i++)
+				done = tk_flow_fill(&fl, &reg[i]);
+			if (done < 0)
 				return -1;
-			if (!c.overflow && !c.overfull) {
+			if (done == 1 && !fl.overfull) {
 				best = mid;
 				lo = mid + 1;
 			} else {
@@ -258,51 +270,57 @@ static int place_text(tk_engine *e, tk_page *page, const tk_frame *f)
 			}
 		}
 		if (best < 0) {
-			compose(e, paras, inner, f->columns, f->gutter, f->fit_min / size, &c);
-			const tk_para *at = c.overflow_at ? c.overflow_at : c.overfull_at;
+			tk_flow_init(&fl, e, paras, f->fit_min / size);
+			int done = 0;
+			for (int i = 0; i < nr && !done; i++)
+				done = tk_flow_fill(&fl, &reg[i]);
+			const tk_para *at = fl.cur ? fl.cur : fl.overfull_at;
+			while (at && at->whole)
+				at = at->whole;
 			tk_error(e->d, at ? &at->loc : &loc,
 			         "text does not fit in frame '%s' even at the minimum size %.1fpt (%s); "
 			         "shorten the text or lower fit: min",
 			         f->name, f->fit_min,
-			         c.overfull ? "a word is wider than the frame" : "too many lines");
+			         fl.cur ? "too many lines" : "a word is wider than the frame");
 			return -1;
 		}
 		scale = best / 4.0 / size;
 		tk_info(e->d, &f->loc, "frame '%s': text set at %.2fpt (fit %.1fpt to %.1fpt)",
 		        f->name, best / 4.0, f->fit_min, f->fit_max);
 	}
-	if (compose(e, paras, inner, f->columns, f->gutter, scale, &c) < 0)
+	tk_flow_init(&fl, e, paras, scale);
+	int done = 0;
+	for (int i = 0; i < nr && !done; i++)
+		done = tk_flow_fill(&fl, &reg[i]);
+	if (done < 0 || flow_errors(e, &fl, f) < 0)
 		return -1;
-	if (c.missing) {
-		tk_error(e->d, &c.missing_at->loc,
-		         "character '%s' is in none of the fonts in fonts/ (frame '%s')",
-		         c.missing_char, f->name);
+	if (!done) {
+		const tk_para *at = fl.cur;
+		int lines = 0;
+		for (const tk_para *p = at; p; p = p->next)
+			lines++;
+		while (at->whole)
+			at = at->whole;
+		tk_error(e->d, &at->loc,
+		         "text overflows frame '%s' from this paragraph on (%d paragraph%s left); "
+		         "shorten the text, enlarge the frame or give it fit: {min: ...}",
+		         f->name, lines, lines == 1 ? "" : "s");
 		return -1;
 	}
-	if (c.overflow) {
-		tk_error(e->d, &c.overflow_at->loc,
-		         "text overflows frame '%s' by %d line%s, from this paragraph on; shorten "
-		         "the text, enlarge the frame or give it fit: {min: ...}",
-		         f->name, c.overflow, c.overflow == 1 ? "" : "s");
-		return -1;
-	}
-	if (c.overfull)
-		tk_warn(e->d, &c.overfull_at->loc,
-		        "a word is wider than frame '%s' and sticks out of it", f->name);
 	double dy = 0;
-	if (f->valign != TK_VALIGN_TOP && c.n) {
-		double free_h = inner.y + inner.h - c.bottom;
+	if (f->valign != TK_VALIGN_TOP && fl.n && f->columns == 1 && nr == 1) {
+		double free_h = reg[0].y + reg[0].h - fl.bottom;
 		dy = f->valign == TK_VALIGN_BOTTOM ? free_h : free_h / 2;
 		if (dy < 0)
 			dy = 0;
 	}
-	emit_lines(e, page, f, &c, dy);
+	emit(e, &fl, 0, fl.n, dy);
 	return 0;
 }
 
 static int place_image(tk_engine *e, tk_page *page, const tk_frame *f)
 {
-	const tk_field *fld = tk_content_field(e->content, f->content);
+	const tk_field *fld = field(e, f->content);
 	if (!fld) {
 		tk_warn(e->d, &f->loc, "frame '%s' shows picture '%s', which %s does not have; the "
 		        "frame stays empty", f->name, f->content, e->content->path);
@@ -347,7 +365,7 @@ static int place_qr(tk_engine *e, tk_page *page, const tk_frame *f)
 	if (f->text) {
 		data = expand(e, f->text);
 	} else {
-		const tk_field *fld = tk_content_field(e->content, f->content);
+		const tk_field *fld = field(e, f->content);
 		if (fld && fld->text) {
 			data = fld->text;
 			loc = fld->loc;
@@ -392,7 +410,7 @@ static int place_qr(tk_engine *e, tk_page *page, const tk_frame *f)
 	QRcode_free(qr);
 	tk_item *it = tk_dl_add(e->a, page, TK_ITEM_FILL);
 	it->path = p;
-	it->color = f->has_fill ? f->fill : (tk_cmyk){0, 0, 0, 1};
+	it->color = (tk_cmyk){0, 0, 0, 1};
 	it->loc = loc;
 	it->frame = f->name;
 	return 0;
@@ -400,20 +418,19 @@ static int place_qr(tk_engine *e, tk_page *page, const tk_frame *f)
 
 static void place_rect(tk_engine *e, tk_page *page, const tk_frame *f)
 {
-	tk_rect r = bleed_rect(f, e->layout);
-	if (f->has_fill) {
-		tk_item *it = tk_dl_fill_rect(e->a, page, r, f->fill);
+	if (f->has_fill && f->kind == TK_FRAME_RECT) {
+		tk_item *it = tk_dl_fill_rect(e->a, page, bleed_rect(f, e->layout), f->fill);
 		it->loc = f->loc;
 		it->frame = f->name;
 	}
 	if (f->has_stroke && f->stroke_width > 0) {
 		tk_item *it = tk_dl_add(e->a, page, TK_ITEM_STROKE);
-		it->path = f->kind == TK_FRAME_LINE
-		               ? tk_path_new(e->a)
-		               : tk_path_rect(e->a, f->r.x, f->r.y, f->r.w, f->r.h);
 		if (f->kind == TK_FRAME_LINE) {
+			it->path = tk_path_new(e->a);
 			tk_path_move(e->a, it->path, f->r.x, f->r.y);
 			tk_path_line(e->a, it->path, f->r.x + f->r.w, f->r.y + f->r.h);
+		} else {
+			it->path = tk_path_rect(e->a, f->r.x, f->r.y, f->r.w, f->r.h);
 		}
 		it->color = f->stroke;
 		it->line_width = (float)f->stroke_width;
@@ -422,39 +439,254 @@ static void place_rect(tk_engine *e, tk_page *page, const tk_frame *f)
 	}
 }
 
+typedef struct toc_job {
+	tk_page *page;
+	const tk_frame *frame;
+} toc_job;
+
+typedef struct composer {
+	tk_engine *e;
+	toc_job tocs[8];
+	int n_tocs;
+} composer;
+
+/* Draws the frames of spec (all but flow frames) on page. */
+static void draw_frames(composer *c, tk_page *page, const tk_pagespec *spec,
+                        const tk_pagespec *const *all, int n_all)
+{
+	tk_engine *e = c->e;
+	const tk_frame *obs[32];
+	int n_obs = wrap_frames(all, n_all, obs, 32);
+	for (int j = 0; spec && j < spec->n_frames; j++) {
+		const tk_frame *f = &spec->frames[j];
+		if (f->flow)
+			continue;
+		if (f->has_fill && f->kind != TK_FRAME_RECT && f->kind != TK_FRAME_LINE) {
+			tk_item *it = tk_dl_fill_rect(e->a, page, bleed_rect(f, e->layout), f->fill);
+			it->loc = f->loc;
+			it->frame = f->name;
+		}
+		switch (f->kind) {
+		case TK_FRAME_RECT:
+		case TK_FRAME_LINE:
+			place_rect(e, page, f);
+			break;
+		case TK_FRAME_TEXT:
+			/* A frame does not wrap around itself. */
+			{
+				const tk_frame *o2[32];
+				int n2 = 0;
+				for (int k = 0; k < n_obs; k++)
+					if (obs[k] != f)
+						o2[n2++] = obs[k];
+				place_text(e, page, f, o2, n2);
+			}
+			break;
+		case TK_FRAME_IMAGE:
+			place_image(e, page, f);
+			break;
+		case TK_FRAME_QR:
+			place_qr(e, page, f);
+			break;
+		case TK_FRAME_TOC:
+			if (c->n_tocs < 8)
+				c->tocs[c->n_tocs++] = (toc_job){page, f};
+			break;
+		}
+	}
+}
+
+static tk_page *new_page(tk_engine *e, int folio)
+{
+	const tk_layout *l = e->layout;
+	tk_page *page = tk_dl_page_new(e->a, e->doc, l->w, l->h, l->bleed, l->slug);
+	page->label = tk_arena_printf(e->a, "%d", page->index + 1);
+	e->page_label = folio ? page->label : "";
+	return page;
+}
+
+static const tk_pagespec *master_side(const tk_engine *e, const char *name, int index)
+{
+	const tk_master *m = name ? tk_layout_master(e->layout, name) : NULL;
+	if (!m)
+		return NULL;
+	return index % 2 == 0 ? &m->right : &m->left; /* page 1 (index 0) is a right page */
+}
+
+/* Pages from the master as long as the story of field sp->flow goes on. */
+static int flow_pages(composer *c, const tk_pagespec *sp)
+{
+	tk_engine *e = c->e;
+	const tk_pagespec *m0 = master_side(e, sp->master, 0);
+	const tk_frame *ff = NULL;
+	for (int i = 0; m0 && i < m0->n_frames && !ff; i++)
+		if (m0->frames[i].flow)
+			ff = &m0->frames[i];
+	if (!ff) {
+		tk_error(e->d, &sp->loc, "master '%s' has no frame with 'flow: true' to set '%s' in",
+		         sp->master, sp->flow);
+		return -1;
+	}
+	tk_loc loc;
+	tk_para *paras = frame_paras(e, ff, sp->flow, &loc);
+	if (!paras)
+		return 0;
+	tk_flow fl;
+	tk_flow_init(&fl, e, paras, 1);
+	int done = 0;
+	while (!done) {
+		if (e->doc->n_pages >= MAX_PAGES) {
+			tk_error(e->d, &sp->loc, "more than %d pages: stopping", MAX_PAGES);
+			return -1;
+		}
+		tk_page *page = new_page(e, sp->folio);
+		const tk_pagespec *side = master_side(e, sp->master, page->index);
+		const tk_pagespec *specs[2] = {side, sp};
+		const tk_frame *obs[32];
+		int n_obs = wrap_frames(specs, 2, obs, 32);
+		int mark = fl.n;
+		for (int i = 0; side && i < side->n_frames && !done; i++) {
+			const tk_frame *f = &side->frames[i];
+			if (!f->flow)
+				continue;
+			tk_region reg[64];
+			int nr = frame_regions(f, page, obs, n_obs, reg, 64);
+			for (int r = 0; r < nr && !done; r++)
+				done = tk_flow_fill(&fl, &reg[r]);
+			if (done < 0)
+				return -1;
+		}
+		if (fl.n == mark && !done) {
+			const tk_para *at = fl.cur;
+			while (at->whole)
+				at = at->whole;
+			tk_error(e->d, &at->loc, "this paragraph does not fit in an empty flow frame of "
+			         "master '%s'", sp->master);
+			return -1;
+		}
+		/* Running heads name the section the page starts in (or its first). */
+		for (int i = mark; i < fl.n; i++)
+			if (fl.out[i].para_first && fl.out[i].p->kind == TK_PARA_HEADING &&
+			    fl.out[i].p->level == 1) {
+				if (i == mark || !e->section)
+					e->section = fl.out[i].p->text;
+				break;
+			}
+		draw_frames(c, page, side, specs, 2);
+		draw_frames(c, page, sp, specs, 2);
+		emit(e, &fl, mark, fl.n, 0);
+		tk_marks_add(e->a, page);
+		if (flow_errors(e, &fl, ff) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void fixed_page(composer *c, const tk_pagespec *sp)
+{
+	tk_engine *e = c->e;
+	tk_page *page = new_page(e, sp->folio);
+	const tk_pagespec *side = master_side(e, sp->master, page->index);
+	const tk_pagespec *specs[2] = {side, sp};
+	draw_frames(c, page, side, specs, 2);
+	draw_frames(c, page, sp, specs, 2);
+	tk_marks_add(e->a, page);
+}
+
+/* The table of contents: headings down to the frame's level, each with its page
+ * number on a right tab. Filled in last, when every page number is known. */
+static void fill_toc(tk_engine *e, const toc_job *t)
+{
+	const tk_frame *f = t->frame;
+	size_t cap = 64;
+	for (int i = 0; i < e->n_headings; i++)
+		cap += strlen(e->headings[i].title) + 16;
+	char *md = tk_arena_alloc(e->a, cap);
+	size_t o = 0;
+	for (int i = 0; i < e->n_headings; i++) {
+		const tk_heading *h = &e->headings[i];
+		if (h->level > f->toc_levels)
+			continue;
+		o += (size_t)snprintf(md + o, cap - o, "%s\t%s\n", h->title, h->label);
+	}
+	if (!o)
+		return;
+	const tk_pstyle *base = f->pstyle ? f->pstyle : tk_layout_pstyle(e->layout, "body");
+	tk_para_styles ps = {e->layout, base};
+	tk_loc loc = f->loc;
+	tk_para *paras = tk_markdown_parse(e->a, md, 0, &loc, &ps);
+	/* Level 1 entries in the frame style, deeper ones in "toc2" when there is one. */
+	const tk_pstyle *s2 = tk_layout_pstyle(e->layout, "toc2");
+	tk_para *p = paras;
+	for (int i = 0; i < e->n_headings && p; i++) {
+		if (e->headings[i].level > f->toc_levels)
+			continue;
+		if (e->headings[i].level > 1 && s2)
+			p->style = s2;
+		p->right_tab = 1;
+		p->link_page = e->headings[i].page;
+		p = p->next;
+	}
+	tk_region reg[16];
+	int nr = frame_regions(f, t->page, NULL, 0, reg, 16);
+	tk_flow fl;
+	tk_flow_init(&fl, e, paras, 1);
+	int done = 0;
+	for (int r = 0; r < nr && !done; r++)
+		done = tk_flow_fill(&fl, &reg[r]);
+	if (!done)
+		tk_error(e->d, &f->loc, "the table of contents does not fit in frame '%s'", f->name);
+	int n_before = e->n_headings;
+	emit(e, &fl, 0, fl.n, 0);
+	e->n_headings = n_before;
+	/* Each entry links to its page in the screen PDF. */
+	for (int i = 0; i < fl.n; i++) {
+		const tk_placed *pl = &fl.out[i];
+		tk_item *it = tk_dl_add(e->a, t->page, TK_ITEM_LINK);
+		it->dest_page = pl->p->link_page;
+		it->rect = (tk_rect){pl->x, pl->baseline - pl->ln->ascent, reg[0].w,
+		                     pl->ln->ascent + pl->ln->descent};
+	}
+}
+
 int tk_layout_doc(tk_engine *e, tk_doc *doc)
 {
 	const tk_layout *l = e->layout;
 	int errors = tk_diag_errors(e->d);
+	composer c = {.e = e};
+	e->doc = doc;
 	for (int i = 0; i < l->n_pages; i++) {
 		const tk_pagespec *sp = &l->pages[i];
-		tk_page *page = tk_dl_page_new(e->a, doc, l->w, l->h, l->bleed, l->slug);
-		page->label = tk_arena_printf(e->a, "%d", i + 1);
-		for (int j = 0; j < sp->n_frames; j++) {
-			const tk_frame *f = &sp->frames[j];
-			if (f->has_fill && f->kind != TK_FRAME_RECT && f->kind != TK_FRAME_LINE &&
-			    f->kind != TK_FRAME_QR) {
-				tk_item *it = tk_dl_fill_rect(e->a, page, bleed_rect(f, l), f->fill);
-				it->loc = f->loc;
-				it->frame = f->name;
-			}
-			switch (f->kind) {
-			case TK_FRAME_RECT:
-			case TK_FRAME_LINE:
-				place_rect(e, page, f);
-				break;
-			case TK_FRAME_TEXT:
-				place_text(e, page, f);
-				break;
-			case TK_FRAME_IMAGE:
-				place_image(e, page, f);
-				break;
-			case TK_FRAME_QR:
-				place_qr(e, page, f);
-				break;
-			}
-		}
-		tk_marks_add(e->a, page);
+		if (sp->last)
+			continue;
+		if (sp->flow)
+			flow_pages(&c, sp);
+		else
+			fixed_page(&c, sp);
+		if (doc->n_pages >= MAX_PAGES)
+			break;
 	}
+	int n_last = 0;
+	for (int i = 0; i < l->n_pages; i++)
+		n_last += l->pages[i].last;
+	if (l->pad_multiple > 1) {
+		int total = doc->n_pages + n_last;
+		int add = (l->pad_multiple - total % l->pad_multiple) % l->pad_multiple;
+		if (add)
+			tk_warn(e->d, &l->loc, "added %d blank page%s so the page count (%d) is a "
+			        "multiple of %d", add, add == 1 ? "" : "s", total + add, l->pad_multiple);
+		for (int i = 0; i < add; i++) {
+			tk_page *page = new_page(e, 0);
+			const tk_pagespec *side = master_side(e, l->pad_master, page->index);
+			const tk_pagespec *specs[1] = {side};
+			draw_frames(&c, page, side, specs, 1);
+			tk_marks_add(e->a, page);
+		}
+	}
+	for (int i = 0; i < l->n_pages; i++)
+		if (l->pages[i].last)
+			fixed_page(&c, &l->pages[i]);
+	for (int i = 0; i < c.n_tocs; i++)
+		fill_toc(e, &c.tocs[i]);
 	return tk_diag_errors(e->d) > errors ? -1 : 0;
 }

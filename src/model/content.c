@@ -67,6 +67,11 @@ tk_content *tk_content_load(tk_reader *r, const tk_node *root, const char *path)
 			f->loc = v->loc;
 			if (v->kind == TK_NODE_SCALAR) {
 				f->text = v->str;
+				if (v->block) {
+					/* Markdown line 1 is the line after the | */
+					f->loc.line++;
+					f->loc.col = 1;
+				}
 			} else if (v->kind == TK_NODE_MAP) {
 				tk_check_keys(r, v, &image_ks);
 				const tk_node *im = tk_node_get(v, "image");

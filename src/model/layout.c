@@ -26,6 +26,16 @@ static const tk_key margin_keys[] = {
 static const tk_keyset margin_ks = {"margin", "Page margins.", margin_keys,
                                     "one length for all four sides"};
 
+static const tk_key grid_keys[] = {
+	{"step", TK_T_LENGTH, NULL, NULL, "Distance between grid lines (the body leading).",
+	 NULL, 0},
+	{"start", TK_T_LENGTH, NULL, "top margin", "First grid line, from the trim's top.",
+	 NULL, 0},
+	{NULL, 0, NULL, NULL, NULL, NULL, 0},
+};
+static const tk_keyset grid_ks = {"baseline-grid", "Baseline grid every body line sits on.",
+                                  grid_keys, "a length: the step"};
+
 static const tk_key page_keys[] = {
 	{"size", TK_T_PAPER, NULL, "A4", "Trim (finished) size: A0-A7, B4, B5, SRA3, SRA4, "
 	 "tabloid, letter, businesscard, or '210mm x 297mm'.", NULL, 0},
@@ -37,6 +47,9 @@ static const tk_key page_keys[] = {
 	{"margin", TK_T_MAP, NULL, "15mm", "Margins inside the trim.", &margin_ks, 0},
 	{"safe-margin", TK_T_LENGTH, NULL, "3mm", "Text closer to the trim than this is a "
 	 "preflight warning.", NULL, 0},
+	{"baseline-grid", TK_T_MAP, NULL, NULL, "Baseline grid for body text.", &grid_ks, 0},
+	{"spread", TK_T_BOOL, NULL, "false", "Frames are placed on facing pairs of pages "
+	 "(x from the left page's left edge) and may cross the fold.", NULL, 0},
 	{NULL, 0, NULL, NULL, NULL, NULL, 0},
 };
 static const tk_keyset page_ks = {"page", "Page geometry.", page_keys, NULL};
@@ -104,8 +117,8 @@ static const tk_keyset fit_ks = {"fit", "Shrink text to fit the frame.", fit_key
 
 static const tk_key frame_keys[] = {
 	{"name", TK_T_STRING, NULL, NULL, "Name used in messages and preflight.", NULL, 0},
-	{"type", TK_T_ENUM, "text|image|rectangle|line|qr", "text", "What the frame shows.",
-	 NULL, 0},
+	{"type", TK_T_ENUM, "text|image|rectangle|line|qr|toc", "text", "What the frame shows "
+	 "(toc: a table of contents of the headings).", NULL, 0},
 	{"x", TK_T_LENGTH, NULL, "0", "Left edge from the trim's left edge (or % of width).",
 	 NULL, 0},
 	{"y", TK_T_LENGTH, NULL, "0", "Top edge from the trim's top (or % of height).", NULL, 0},
@@ -135,6 +148,12 @@ static const tk_key frame_keys[] = {
 	{"rotate", TK_T_NUMBER, NULL, "0", "Rotation in degrees (text frames).", NULL, 0},
 	{"columns", TK_T_NUMBER, NULL, "1", "Text columns.", NULL, 0},
 	{"gutter", TK_T_LENGTH, NULL, "5mm", "Space between columns.", NULL, 0},
+	{"flow", TK_T_BOOL, NULL, "false", "On a master: this frame receives the story that "
+	 "flows through the pages.", NULL, 0},
+	{"wrap", TK_T_BOOL, NULL, "false", "Flowing text wraps around this frame.", NULL, 0},
+	{"wrap-gap", TK_T_LENGTH, NULL, "4mm", "Space between this frame and wrapped text.",
+	 NULL, 0},
+	{"levels", TK_T_NUMBER, NULL, "2", "toc frames: heading levels listed.", NULL, 0},
 	{NULL, 0, NULL, NULL, NULL, NULL, 0},
 };
 static const tk_keyset frame_ks = {"frame", "A frame on the page.", frame_keys, NULL};
@@ -143,10 +162,57 @@ static const tk_key pagespec_keys[] = {
 	{"name", TK_T_STRING, NULL, NULL, "Name of the page.", NULL, 0},
 	{"frames", TK_T_LIST, NULL, NULL, "Frames, drawn in order (later on top).", &frame_ks,
 	 0},
+	{"master", TK_T_STRING, NULL, NULL, "Master page whose frames come first.", NULL, 0},
+	{"flow", TK_T_STRING, NULL, NULL, "Content field (a story) set on pages made from the "
+	 "master, as many as it needs.", NULL, 0},
+	{"last", TK_T_BOOL, NULL, "false", "Put this page at the very end, after padding "
+	 "(a back cover).", NULL, 0},
+	{"folio", TK_T_BOOL, NULL, "true", "Show the page number ({page}) on this page.", NULL,
+	 0},
 	{NULL, 0, NULL, NULL, NULL, NULL, 0},
 };
 static const tk_keyset pagespec_ks = {"page template", "A page and its frames.",
                                       pagespec_keys, NULL};
+
+static const tk_key side_keys[] = {
+	{"frames", TK_T_LIST, NULL, NULL, "Frames of this side.", &frame_ks, 0},
+	{NULL, 0, NULL, NULL, NULL, NULL, 0},
+};
+static const tk_keyset side_ks = {"master side", "Frames of a left or right master page.",
+                                  side_keys, NULL};
+
+static const tk_key master_keys[] = {
+	{"frames", TK_T_LIST, NULL, NULL, "Frames on both left and right pages.", &frame_ks, 0},
+	{"left", TK_T_MAP, NULL, NULL, "Frames of left (even) pages.", &side_ks, 0},
+	{"right", TK_T_MAP, NULL, NULL, "Frames of right (odd) pages.", &side_ks, 0},
+	{NULL, 0, NULL, NULL, NULL, NULL, 0},
+};
+static const tk_keyset master_ks = {"master", "A master page.", master_keys, NULL};
+
+
+
+static const tk_key pad_keys[] = {
+	{"multiple", TK_T_NUMBER, NULL, "4", "Round the page count up to a multiple of this.",
+	 NULL, 0},
+	{"master", TK_T_STRING, NULL, NULL, "Master for the added pages (blank when absent).",
+	 NULL, 0},
+	{NULL, 0, NULL, NULL, NULL, NULL, 0},
+};
+static const tk_keyset pad_ks = {"pad", "Padding of the page count.", pad_keys, NULL};
+
+static const tk_key impose_keys[] = {
+	{"method", TK_T_ENUM, "none|saddle-stitch|n-up", "none", "How pages go on press sheets.",
+	 NULL, 0},
+	{"sheet", TK_T_PAPER, NULL, "A4 (saddle) / SRA3 (n-up)", "Press sheet size.", NULL, 0},
+	{"orientation", TK_T_ENUM, "portrait|landscape", "landscape (saddle), portrait (n-up)",
+	 "Press sheet orientation.", NULL, 0},
+	{"creep", TK_T_LENGTH, NULL, "0", "Saddle stitch: shift toward the spine per sheet.",
+	 NULL, 0},
+	{"gap", TK_T_LENGTH, NULL, "2 x bleed", "n-up: space between cards.", NULL, 0},
+	{NULL, 0, NULL, NULL, NULL, NULL, 0},
+};
+static const tk_keyset impose_ks = {"impose", "Imposition on press sheets.", impose_keys,
+                                    NULL};
 
 static const tk_key layout_keys[] = {
 	{"name", TK_T_STRING, NULL, "file name", "Name of the layout.", NULL, 0},
@@ -161,6 +227,14 @@ static const tk_key layout_keys[] = {
 	{"character-styles", TK_T_MAPOF, NULL, NULL, "Character styles by name.", &cstyle_ks,
 	 0},
 	{"pages", TK_T_LIST, NULL, NULL, "The pages, each with its frames.", &pagespec_ks, 0},
+	{"masters", TK_T_MAPOF, NULL, NULL, "Master pages by name.", &master_ks, 0},
+	{"widows", TK_T_NUMBER, NULL, "2", "Least lines of a paragraph at the top of a column.",
+	 NULL, 0},
+	{"orphans", TK_T_NUMBER, NULL, "2", "Least lines of a paragraph at the foot of a "
+	 "column.", NULL, 0},
+	{"pad", TK_T_MAP, NULL, NULL, "Round the page count up (4 for saddle stitch).", &pad_ks,
+	 0},
+	{"impose", TK_T_MAP, NULL, NULL, "Press sheets: saddle-stitch or n-up.", &impose_ks, 0},
 	{NULL, 0, NULL, NULL, NULL, NULL, 0},
 };
 const tk_keyset tk_layout_keys = {"layout", "A trykk layout file.", layout_keys, NULL};
@@ -303,7 +377,7 @@ static void load_frame(tk_reader *r, tk_layout *l, tk_frame *f, const tk_node *n
 	*f = (tk_frame){.loc = n->loc, .markdown = 1, .stroke_width = 0.5, .columns = 1,
 	                .gutter = 5 * TK_MM * l->scale};
 	int kind = 0;
-	tk_get_enum(r, n, "type", "text|image|rectangle|line|qr", &kind);
+	tk_get_enum(r, n, "type", "text|image|rectangle|line|qr|toc", &kind);
 	f->kind = (tk_frame_kind)kind;
 	if (tk_get_string(r, n, "name", &f->name) != 1)
 		f->name = tk_arena_printf(r->a, "frame %d", index + 1);
@@ -384,12 +458,43 @@ static void load_frame(tk_reader *r, tk_layout *l, tk_frame *f, const tk_node *n
 	if (tk_get_number(r, n, "columns", &cols, 1, 20) == 1)
 		f->columns = (int)cols;
 	tk_get_length(r, n, "gutter", &f->gutter, -1, 0, 1);
-	if (f->kind == TK_FRAME_TEXT && !f->content && !f->text)
+	tk_get_bool(r, n, "flow", &f->flow);
+	tk_get_bool(r, n, "wrap", &f->wrap);
+	f->wrap_gap = 4 * TK_MM * l->scale;
+	tk_get_length(r, n, "wrap-gap", &f->wrap_gap, -1, 0, 1);
+	f->toc_levels = 2;
+	tk_get_int(r, n, "levels", &f->toc_levels, 1, 6);
+	if (f->kind == TK_FRAME_TEXT && !f->content && !f->text && !f->flow)
 		tk_error(r->d, &n->loc, "text frame '%s' needs 'content' (a field) or 'text'",
 		         f->name);
 	if ((f->kind == TK_FRAME_IMAGE || f->kind == TK_FRAME_QR) && !f->content && !f->text)
 		tk_error(r->d, &n->loc, "%s frame '%s' needs 'content' naming a field",
 		         f->kind == TK_FRAME_QR ? "qr" : "image", f->name);
+}
+
+static void load_frames(tk_reader *r, tk_layout *l, tk_pagespec *sp, const tk_node *fr)
+{
+	if (!fr)
+		return;
+	if (fr->kind != TK_NODE_SEQ) {
+		tk_error(r->d, &fr->loc, "frames: expected a list of frames");
+		return;
+	}
+	sp->n_frames = fr->n;
+	sp->frames = TK_NEWN(r->a, tk_frame, fr->n);
+	for (int j = 0; j < fr->n; j++)
+		load_frame(r, l, &sp->frames[j], fr->items[j], j);
+}
+
+static void unknown_master(tk_reader *r, const tk_layout *l, const tk_node *n)
+{
+	const char *cand[64];
+	int nc = 0;
+	for (int i = 0; i < l->n_masters && nc < 64; i++)
+		cand[nc++] = l->masters[i].name;
+	const char *sug = tk_diag_suggest(n->str, cand, nc);
+	tk_error(r->d, &n->loc, "unknown master '%s'%s%s%s", n->str, sug ? " (did you mean '" : "",
+	         sug ? sug : "", sug ? "'?)" : "");
 }
 
 tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
@@ -464,6 +569,7 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 			tk_error(r->d, &tk_node_get(pg, "bleed")->loc, "bleed of more than 20 mm is not "
 			         "a bleed (3 mm is usual)");
 		tk_get_bool(r, pg, "marks", &l->marks);
+		tk_get_bool(r, pg, "spread", &l->spread);
 		tk_get_length(r, pg, "safe-margin", &l->safe, -1, 0, 0);
 		double m = 15 * TK_MM * l->scale;
 		for (int i = 0; i < 4; i++)
@@ -479,6 +585,18 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 				tk_get_length(r, mg, side[i], &l->margin[i], -1, 0, 1);
 		}
 	}
+	const tk_node *gr = pg ? tk_node_get(pg, "baseline-grid") : NULL;
+	if (gr && gr->kind == TK_NODE_SCALAR) {
+		tk_node_length(r, gr, &l->grid_step, -1, 0, 1);
+		l->grid_start = l->margin[0];
+	} else if (gr && tk_check_keys(r, gr, &grid_ks) == 0) {
+		l->grid_start = l->margin[0];
+		if (tk_get_length(r, gr, "step", &l->grid_step, -1, 0, 1) != 1)
+			tk_error(r->d, &gr->loc, "baseline-grid needs a step (the body leading)");
+		tk_get_length(r, gr, "start", &l->grid_start, -1, 0, 1);
+	}
+	if (gr && l->grid_step > 0 && l->grid_step < 2)
+		tk_error(r->d, &gr->loc, "baseline-grid step is too small");
 	/* Crop marks: 5 mm long, starting at the bleed edge; the slug leaves room. */
 	l->slug = l->marks ? 8 * TK_MM : 0;
 
@@ -552,6 +670,35 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 		}
 	}
 
+	const tk_node *ms = tk_node_get(root, "masters");
+	if (ms && ms->kind != TK_NODE_MAP)
+		tk_error(r->d, &ms->loc, "masters: expected a mapping of master names");
+	else if (ms) {
+		l->n_masters = ms->n;
+		l->masters = TK_NEWN(r->a, tk_master, ms->n);
+		for (int i = 0; i < ms->n; i++) {
+			tk_master *m = &l->masters[i];
+			const tk_node *mn = ms->items[i];
+			m->name = ms->keys[i]->str;
+			m->loc = mn->loc;
+			if (tk_check_keys(r, mn, &master_ks) || mn->kind != TK_NODE_MAP)
+				continue;
+			const tk_node *both = tk_node_get(mn, "frames");
+			const tk_node *left = tk_node_get(mn, "left");
+			const tk_node *right = tk_node_get(mn, "right");
+			if (left)
+				tk_check_keys(r, left, &side_ks);
+			if (right)
+				tk_check_keys(r, right, &side_ks);
+			load_frames(r, l, &m->left, left ? tk_node_get(left, "frames") : both);
+			load_frames(r, l, &m->right, right ? tk_node_get(right, "frames") : both);
+			m->left.name = tk_arena_printf(r->a, "%s (left)", m->name);
+			m->right.name = tk_arena_printf(r->a, "%s (right)", m->name);
+			m->left.loc = m->right.loc = mn->loc;
+			m->left.folio = m->right.folio = 1;
+		}
+	}
+
 	const tk_node *pages = tk_node_get(root, "pages");
 	if (!pages)
 		tk_error(r->d, &root->loc, "layout has no 'pages' (a list of pages with frames)");
@@ -564,22 +711,68 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 			const tk_node *p = pages->items[i];
 			tk_pagespec *sp = &l->pages[i];
 			sp->loc = p->loc;
+			sp->folio = 1;
 			if (tk_check_keys(r, p, &pagespec_ks) || p->kind != TK_NODE_MAP)
 				continue;
 			if (tk_get_string(r, p, "name", &sp->name) != 1)
 				sp->name = tk_arena_printf(r->a, "page %d", i + 1);
-			const tk_node *fr = tk_node_get(p, "frames");
-			if (!fr)
-				continue;
-			if (fr->kind != TK_NODE_SEQ) {
-				tk_error(r->d, &fr->loc, "frames: expected a list of frames");
-				continue;
-			}
-			sp->n_frames = fr->n;
-			sp->frames = TK_NEWN(r->a, tk_frame, fr->n);
-			for (int j = 0; j < fr->n; j++)
-				load_frame(r, l, &sp->frames[j], fr->items[j], j);
+			const tk_node *mn = tk_node_get(p, "master");
+			if (mn && tk_node_string(r, mn, &sp->master) == 1 &&
+			    !tk_layout_master(l, sp->master))
+				unknown_master(r, l, mn);
+			tk_get_string(r, p, "flow", &sp->flow);
+			if (sp->flow && !sp->master)
+				tk_error(r->d, &p->loc, "a flow needs a master with a frame that has "
+				         "'flow: true'");
+			tk_get_bool(r, p, "last", &sp->last);
+			tk_get_bool(r, p, "folio", &sp->folio);
+			load_frames(r, l, sp, tk_node_get(p, "frames"));
 		}
+	}
+
+	l->widows = l->orphans = 2;
+	tk_get_int(r, root, "widows", &l->widows, 1, 10);
+	tk_get_int(r, root, "orphans", &l->orphans, 1, 10);
+
+	const tk_node *pad = tk_node_get(root, "pad");
+	if (pad && tk_check_keys(r, pad, &pad_ks) == 0) {
+		l->pad_multiple = 4;
+		tk_get_int(r, pad, "multiple", &l->pad_multiple, 1, 64);
+		const tk_node *pm = tk_node_get(pad, "master");
+		if (pm && tk_node_string(r, pm, &l->pad_master) == 1 &&
+		    !tk_layout_master(l, l->pad_master))
+			unknown_master(r, l, pm);
+	}
+
+	const tk_node *im = tk_node_get(root, "impose");
+	if (im && tk_check_keys(r, im, &impose_ks) == 0) {
+		int method = 0;
+		l->impose_loc = im->loc;
+		tk_get_enum(r, im, "method", "none|saddle-stitch|n-up", &method);
+		l->impose = (tk_impose_method)method;
+		if (l->impose == TK_IMPOSE_SADDLE) {
+			l->sheet_w = 297 * TK_MM;
+			l->sheet_h = 210 * TK_MM;
+		} else {
+			l->sheet_w = 320 * TK_MM;
+			l->sheet_h = 450 * TK_MM;
+		}
+		const tk_node *sh = tk_node_get(im, "sheet");
+		if (sh && (sh->kind != TK_NODE_SCALAR ||
+		           tk_parse_paper(sh->str, &l->sheet_w, &l->sheet_h, err) < 0))
+			tk_error(r->d, &sh->loc, "%s", sh->kind == TK_NODE_SCALAR ? err : "sheet: a size");
+		int orient = l->impose == TK_IMPOSE_SADDLE;
+		tk_get_enum(r, im, "orientation", "portrait|landscape", &orient);
+		if ((orient == 1) != (l->sheet_w > l->sheet_h)) {
+			double t = l->sheet_w;
+			l->sheet_w = l->sheet_h;
+			l->sheet_h = t;
+		}
+		tk_get_length(r, im, "creep", &l->creep, -1, 0, 0);
+		l->impose_gap = 2 * l->bleed;
+		tk_get_length(r, im, "gap", &l->impose_gap, -1, 0, 0);
+		if (l->impose == TK_IMPOSE_SADDLE && !l->pad_multiple)
+			l->pad_multiple = 4;
 	}
 	return tk_diag_errors(r->d) > errors ? NULL : l;
 }
@@ -589,6 +782,14 @@ const tk_pstyle *tk_layout_pstyle(const tk_layout *l, const char *name)
 	for (int i = 0; i < l->n_pstyles; i++)
 		if (l->pstyles[i].name && strcmp(l->pstyles[i].name, name) == 0)
 			return &l->pstyles[i];
+	return NULL;
+}
+
+const tk_master *tk_layout_master(const tk_layout *l, const char *name)
+{
+	for (int i = 0; i < l->n_masters; i++)
+		if (strcmp(l->masters[i].name, name) == 0)
+			return &l->masters[i];
 	return NULL;
 }
 

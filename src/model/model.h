@@ -46,7 +46,8 @@ typedef enum {
 	TK_FRAME_IMAGE,
 	TK_FRAME_RECT,
 	TK_FRAME_LINE,
-	TK_FRAME_QR
+	TK_FRAME_QR,
+	TK_FRAME_TOC
 } tk_frame_kind;
 
 enum { TK_EDGE_LEFT = 1, TK_EDGE_TOP = 2, TK_EDGE_RIGHT = 4, TK_EDGE_BOTTOM = 8 };
@@ -73,7 +74,11 @@ typedef struct tk_frame {
 	double rotate;             /* degrees, text frames only */
 	int columns;
 	double gutter;
-	const char *flow;          /* story name for threaded text (content field) */
+	int flow;                  /* receives the story of the page sequence it is on */
+	int wrap;                  /* text in flow frames wraps around this frame */
+	double wrap_gap;           /* space kept between the frame and wrapped text */
+	int toc_levels;            /* TOC frames: heading levels listed */
+	const tk_pstyle *toc_style2;
 } tk_frame;
 
 typedef struct tk_pagespec {
@@ -81,7 +86,21 @@ typedef struct tk_pagespec {
 	tk_loc loc;
 	int n_frames;
 	tk_frame *frames;
+	const char *master;        /* master whose frames come first, or NULL */
+	const char *flow;          /* a flow: pages from master until this field is set */
+	int last;                  /* placed at the end, after padding (back cover) */
+	int folio;                 /* 0: no page number on this page ({page} is empty) */
 } tk_pagespec;
+
+/* A master page: frames every page made from it shows; left and right differ on
+ * facing pages (right = odd page numbers). */
+typedef struct tk_master {
+	const char *name;
+	tk_loc loc;
+	tk_pagespec left, right;
+} tk_master;
+
+typedef enum { TK_IMPOSE_NONE, TK_IMPOSE_SADDLE, TK_IMPOSE_NUP } tk_impose_method;
 
 typedef struct tk_layout {
 	const char *path;
@@ -104,6 +123,16 @@ typedef struct tk_layout {
 	tk_cstyle *cstyles;
 	int n_pages;
 	tk_pagespec *pages;
+	int n_masters;
+	tk_master *masters;
+	double grid_step, grid_start; /* baseline grid (step 0: none) */
+	int widows, orphans;       /* least lines left at a break after / before */
+	int pad_multiple;          /* page count rounded up to a multiple (4: saddle) */
+	const char *pad_master;    /* master for padding pages, NULL: blank */
+	int spread;                /* pages are designed in facing pairs */
+	tk_impose_method impose;
+	double sheet_w, sheet_h, creep, impose_gap;
+	tk_loc impose_loc;
 } tk_layout;
 
 /* One named value of a content file: Markdown text or an image reference. */
@@ -137,5 +166,6 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 const tk_field *tk_content_field(const tk_content *c, const char *name);
 const tk_pstyle *tk_layout_pstyle(const tk_layout *l, const char *name);
 const tk_cstyle *tk_layout_cstyle(const tk_layout *l, const char *name);
+const tk_master *tk_layout_master(const tk_layout *l, const char *name);
 
 #endif

@@ -139,6 +139,14 @@ static void end_para(builder *b)
 		p->kind = TK_PARA_QUOTE;
 	}
 	p->style = style_for(b->ps, p->kind, p->level);
+	/* The first paragraph of a text or after a heading is not indented: it takes
+	 * the layout's "first" style when there is one. */
+	if (p->kind == TK_PARA_BODY && (!b->tail || b->tail->kind == TK_PARA_HEADING) &&
+	    p->style == b->ps->base && strcmp(b->ps->base->name, "body") == 0) {
+		const tk_pstyle *first = tk_layout_pstyle(b->ps->layout, "first");
+		if (first)
+			p->style = first;
+	}
 	if (p->kind == TK_PARA_ITEM && !p->marker && !p->continued)
 		p->marker = p->style->bullet;
 	p->loc = *b->loc;
@@ -263,4 +271,28 @@ tk_para *tk_markdown_parse(tk_arena *a, const char *src, int markdown, const tk_
 	cmark_iter_free(it);
 	cmark_node_free(doc);
 	return b.head;
+}
+
+tk_para *tk_para_tail(tk_arena *a, const tk_para *p, int off)
+{
+	tk_para *t = TK_NEW(a, tk_para);
+	*t = *p;
+	t->text = p->text + off;
+	t->len = p->len - off;
+	t->marker = NULL;
+	t->tail = 1;
+	t->whole = p->whole ? p->whole : p;
+	if (p->kind == TK_PARA_ITEM)
+		t->continued = 1;
+	t->spans = TK_NEWN(a, tk_span, p->n_spans ? p->n_spans : 1);
+	t->n_spans = 0;
+	for (int i = 0; i < p->n_spans; i++) {
+		tk_span sp = p->spans[i];
+		if (sp.end <= off)
+			continue;
+		sp.start = sp.start > off ? sp.start - off : 0;
+		sp.end -= off;
+		t->spans[t->n_spans++] = sp;
+	}
+	return t;
 }

@@ -209,9 +209,25 @@ static seg_style span_style(const tk_layout *l, const tk_pstyle *ps, const tk_sp
 
 /* A run of the paragraph text with one style, after uppercasing and hyphenation. */
 typedef struct seg {
-	int start, end;
+	int start, end;            /* in the shaped text */
+	int ostart;                /* where it starts in the paragraph's own text */
 	seg_style st;
 } seg;
+
+/* Maps a byte offset in the shaped text back to the paragraph's text: count the
+ * characters from the segment start, leaving out inserted soft hyphens, and step
+ * as many characters in the original (uppercasing may change byte lengths). */
+static int orig_offset(const char *shaped, const seg *g, const char *orig, int olen, int t)
+{
+	int chars = 0;
+	for (const char *q = shaped + g->start; q < shaped + t; q = g_utf8_next_char(q))
+		if (!((unsigned char)q[0] == 0xC2 && (unsigned char)q[1] == 0xAD))
+			chars++;
+	int o = g->ostart;
+	while (chars-- > 0 && o < olen)
+		o = (int)(g_utf8_next_char(orig + o) - orig);
+	return o;
+}
 
 static void upper_into(GString *out, const char *s, int n)
 {
@@ -275,6 +291,56 @@ static const seg *seg_at(const seg *segs, int n, int byte)
 	return &segs[lo];
 }
 
+/* Pango 1.50 draws the hyphen at a soft-hyphen break as an extra glyph in the
+ * cluster of the last letter, and justifies the line without counting it. Give the
+ * hyphen its own text "-" (for drawing by character and for text extraction),
+ * take the invisible soft hyphen out of the letter's text, and, in justified
+ * text, pull the words back by the hyphen's width so the line ends at the measure. */
+static void fix_hyphen(tk_line *ln, tk_glyph *gl, int n, int justified, double right)
+{
+	if (n < 2)
+		return;
+	tk_glyph *last = &gl[n - 1];
+	int shy = -1;
+	for (int k = n - 2; k >= 0; k--) {
+		if (gl[k].text) {
+			const char *t = gl[k].text;
+			int len = gl[k].text_len;
+			/* the soft hyphen ends the letter's cluster or follows it */
+			if (len >= 2 && (unsigned char)t[len - 2] == 0xC2 && (unsigned char)t[len - 1] == 0xAD)
+				shy = k;
+			else if ((unsigned char)t[len] == 0xC2 && (unsigned char)t[len + 1] == 0xAD)
+				shy = k, len += 2, gl[k].text_len += 2;
+			break;
+		}
+	}
+	if (shy < 0 || last->text)
+		return;
+	gl[shy].text_len -= 2;
+	last->text = "-";
+	last->text_len = 1;
+	ln->hyphenated = 1;
+	double over = last->x + last->advance - right;
+	if (!justified || over <= 0.01)
+		return;
+	int spaces = 0;
+	for (int k = 0; k < n; k++)
+		if (gl[k].text_len == 1 && gl[k].text[0] == ' ')
+			spaces++;
+	if (!spaces)
+		return;
+	int seen = 0;
+	for (int k = 0; k < n; k++) {
+		gl[k].x -= (float)(over * seen / spaces);
+		if (gl[k].text_len == 1 && gl[k].text && gl[k].text[0] == ' ') {
+			seen++;
+			gl[k].advance -= (float)(over / spaces);
+		}
+	}
+	ln->width -= over;
+	ln->overfull = ln->width > right + 0.5;
+}
+
 int tk_shape(tk_shaper *s, tk_hyph *h, tk_arena *a, const tk_para *p, const tk_layout *l,
              double width, double scale, const char *lang, tk_shaped *out)
 {
@@ -297,7 +363,7 @@ int tk_shape(tk_shaper *s, tk_hyph *h, tk_arena *a, const tk_para *p, const tk_l
 		seg_style st = span_style(l, ps, NULL);
 		g_string_append(txt, p->marker);
 		g_string_append_c(txt, '\t');
-		segs[nseg++] = (seg){0, (int)txt->len, st};
+		segs[nseg++] = (seg){0, (int)txt->len, 0, st};
 	}
 	int pos = 0;
 	while (pos < p->len) {
@@ -331,7 +397,7 @@ int tk_shape(tk_shaper *s, tk_hyph *h, tk_arena *a, const tk_para *p, const tk_l
 		}
 		if (up)
 			g_string_free(up, TRUE);
-		segs[nseg++] = (seg){start, (int)txt->len, st};
+		segs[nseg++] = (seg){start, (int)txt->len, pos, st};
 		pos = next;
 	}
 	if (nseg == 0) {
@@ -370,7 +436,13 @@ int tk_shape(tk_shaper *s, tk_hyph *h, tk_arena *a, const tk_para *p, const tk_l
 			li += hang;
 			pango_layout_set_width(lay, (int)((colw - hang) * PANGO_SCALE));
 		}
-	} else if (ps->indent != 0) {
+	} else if (p->right_tab) {
+		/* Contents lines: the page number sits at the right edge. */
+		PangoTabArray *tabs = pango_tab_array_new_with_positions(
+		    1, FALSE, PANGO_TAB_RIGHT, (int)(colw * PANGO_SCALE));
+		pango_layout_set_tabs(lay, tabs);
+		pango_tab_array_free(tabs);
+	} else if (ps->indent != 0 && !p->tail) {
 		pango_layout_set_indent(lay, (int)(ps->indent * scale * PANGO_SCALE));
 	}
 
@@ -388,6 +460,12 @@ int tk_shape(tk_shaper *s, tk_hyph *h, tk_arena *a, const tk_para *p, const tk_l
 		ln->descent = (lr.y + lr.height - baseline) / (double)PANGO_SCALE;
 		ln->width = li + (lr.x + lr.width) / (double)PANGO_SCALE;
 		ln->overfull = (lr.x + lr.width) / (double)PANGO_SCALE > colw + 0.5;
+		{
+			int si = pl->start_index;
+			const seg *sg0 = seg_at(segs, nseg, si);
+			ln->start = si <= sg0->start && sg0 == segs ? 0
+			            : orig_offset(text, sg0, p->text, p->len, si);
+		}
 		/* Count glyphs to size the runs. */
 		int ng = 0, nr = 0;
 		for (GSList *r = pl->runs; r; r = r->next) {
@@ -473,6 +551,7 @@ int tk_shape(tk_shaper *s, tk_hyph *h, tk_arena *a, const tk_para *p, const tk_l
 				}
 			}
 		}
+		fix_hyphen(ln, gl, gi, ps->align == TK_ALIGN_JUSTIFY, li + colw);
 		li_idx++;
 	} while (pango_layout_iter_next_line(it) && li_idx < n_lines);
 	pango_layout_iter_free(it);

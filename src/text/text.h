@@ -25,6 +25,11 @@ typedef struct tk_para {
 	int level;                 /* heading level 1-6; list nesting depth from 1 */
 	const char *marker;        /* list marker ("•", "3.") for an item's first paragraph */
 	int continued;             /* a further paragraph of a list item */
+	int tail;                  /* the rest of a paragraph broken across frames: no
+	                            * first-line indent, no space before */
+	const struct tk_para *whole; /* for a tail, the paragraph it is part of */
+	int right_tab;             /* a tab moves to the right edge (contents lines) */
+	int link_page;             /* contents lines: the page they point to */
 	const char *text;          /* UTF-8, no soft hyphens yet */
 	int len;
 	int n_spans;
@@ -46,6 +51,9 @@ typedef struct tk_para_styles {
  * added for block scalars). Returns NULL for empty text. */
 tk_para *tk_markdown_parse(tk_arena *a, const char *text, int markdown, const tk_loc *loc,
                            const tk_para_styles *ps);
+
+/* The part of p from byte offset off on, to set in another frame. */
+tk_para *tk_para_tail(tk_arena *a, const tk_para *p, int off);
 
 /* Hyphenation dictionaries (libhyphen, hyphen-no), loaded on first use. */
 typedef struct tk_hyph tk_hyph;
@@ -72,6 +80,7 @@ typedef struct tk_line {
 	int n_links;
 	tk_link_box *links;
 	int hyphenated;            /* ends in a hyphen */
+	int start;                 /* byte offset of the line in the paragraph's text */
 	int overfull;              /* wider than the column (a word that cannot break) */
 } tk_line;
 

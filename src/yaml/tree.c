@@ -574,6 +574,8 @@ static void scalar(builder *b, const yaml_event_t *ev)
 	n->len = len;
 	/* A tag ("!!str yes") asks for the text as written, like quotes do. */
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
+	n->block = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+	           ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
 	if (memchr(n->str, 0, len)) {
 		tk_error(b->d, &n->loc, "text contains a NUL character (\\0), which is not allowed");
 		b->failed = 1;

@@ -20,6 +20,7 @@ struct tk_node {
 	const char *str;     /* NUL-terminated UTF-8 value */
 	size_t len;          /* bytes (the value may contain no NUL: that is an error) */
 	int plain;           /* 1 if unquoted (so `yes` and "yes" can differ) */
+	int block;           /* 1 for | and > scalars: the text starts on the next line */
 	/* MAP and SEQ: n children; for a MAP keys[i] is the (scalar) key of items[i] */
 	int n;
 	tk_node **items;

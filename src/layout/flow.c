@@ -1,0 +1,254 @@
+/* flow.c - the filler: paragraphs into regions, with the rules a typesetter keeps.
+ *
+ * - Lines sit on a baseline model: the first line of a column one ascent below its
+ *   top, further lines one leading apart, paragraph space added between; with a
+ *   baseline grid every baseline is moved down onto the next grid line.
+ * - A paragraph broken at the foot of a region leaves at least `orphans` lines
+ *   behind and takes at least `widows` lines along; the rest is set again at the
+ *   next region's width (tk_para_tail), so columns of different widths and text
+ *   wrapped around pictures need no special case.
+ * - A heading (or any keep-with-next style) moves on when the first lines of the
+ *   paragraph after it would not fit below it.
+ * A rule gives way only when keeping it would leave a fresh column empty. */
+#include "flow.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tk_flow_init(tk_flow *f, tk_engine *e, const tk_para *paras, double scale)
+{
+	memset(f, 0, sizeof *f);
+	f->e = e;
+	f->scale = scale;
+	f->cur = paras;
+}
+
+static const tk_shaped *shape(tk_flow *f, const tk_para *p, double w)
+{
+	for (int i = 0; i < TK_SHAPE_CACHE; i++)
+		if (f->cache[i].p == p && f->cache[i].w == w)
+			return &f->cache[i].sh;
+	int slot = f->cache_next++ % TK_SHAPE_CACHE;
+	tk_shaped *sh = &f->cache[slot].sh;
+	if (tk_shape(f->e->shaper, f->e->hyph, f->e->a, p, f->e->layout, w, f->scale, f->e->lang,
+	             sh) < 0)
+		return NULL;
+	f->cache[slot].p = p;
+	f->cache[slot].w = w;
+	if (sh->missing && !f->missing) {
+		f->missing = sh->missing;
+		f->missing_at = p;
+		memcpy(f->missing_char, sh->missing_char, sizeof f->missing_char);
+	}
+	return sh;
+}
+
+static double snap(const tk_layout *l, double base)
+{
+	if (l->grid_step <= 0)
+		return base;
+	double k = ceil((base - l->grid_start) / l->grid_step - 1e-6);
+	return l->grid_start + k * l->grid_step;
+}
+
+/* Baseline of line i of p after the baseline y (have: there is one in this column). */
+static double next_base(const tk_flow *f, const tk_region *r, const tk_para *p, int i,
+                        const tk_line *ln, double y, int have)
+{
+	const tk_pstyle *ps = p->style;
+	double s = f->scale, base;
+	if (!have)
+		base = r->y + ln->ascent;
+	else if (i == 0 && !p->tail)
+		base = y + f->pending + ps->space_before * s + ps->leading * s;
+	else
+		base = y + ps->leading * s;
+	if (base - ln->ascent < r->y - 0.01)
+		base = r->y + ln->ascent; /* continuing below a wrapped frame */
+	return r->grid ? snap(f->e->layout, base) : base;
+}
+
+/* How many lines of sh fit into r after baseline y; bases[] gets their baselines. */
+static int fit_lines(const tk_flow *f, const tk_region *r, const tk_para *p,
+                     const tk_shaped *sh, double y, int have, double *bases)
+{
+	int k = 0;
+	for (int i = 0; i < sh->n_lines; i++) {
+		double base = next_base(f, r, p, i, &sh->lines[i], y, have);
+		if (base + sh->lines[i].descent > r->y + r->h + 0.01)
+			break;
+		bases[k++] = base;
+		y = base;
+		have = 1;
+	}
+	return k;
+}
+
+static void commit(tk_flow *f, const tk_region *r, const tk_para *p, const tk_shaped *sh,
+                   int k, const double *bases)
+{
+	for (int i = 0; i < k; i++) {
+		if (f->n == f->cap) {
+			int cap = f->cap ? f->cap * 2 : 64;
+			f->out = tk_arena_grow(f->e->a, f->out, (size_t)f->n, (size_t)cap,
+			                       sizeof(tk_placed));
+			f->cap = cap;
+		}
+		const tk_line *ln = &sh->lines[i];
+		f->out[f->n++] = (tk_placed){ln, p, r->page, r->frame, r->x, bases[i],
+		                             i == 0 && !p->tail};
+		if (ln->overfull && !f->overfull) {
+			f->overfull = 1;
+			f->overfull_at = p;
+		}
+		if (bases[i] + ln->descent > f->bottom)
+			f->bottom = bases[i] + ln->descent;
+	}
+	if (k) {
+		f->y = bases[k - 1];
+		f->have_y = 1;
+		f->in_col += k;
+	}
+}
+
+static int keeps(const tk_para *p)
+{
+	return p->kind == TK_PARA_HEADING || p->style->keep_with_next;
+}
+
+int tk_flow_fill(tk_flow *f, const tk_region *r)
+{
+	const tk_layout *l = f->e->layout;
+	if (r->new_column) {
+		f->have_y = 0;
+		f->pending = 0;
+		f->in_col = 0;
+	}
+	f->bottom = r->y;
+	while (f->cur) {
+		const tk_para *p = f->cur;
+		const tk_shaped *sh = shape(f, p, r->w);
+		if (!sh)
+			return -1;
+		int n = sh->n_lines;
+		if (n == 0) {
+			f->cur = p->next;
+			continue;
+		}
+		double *bases = tk_arena_alloc(f->e->a, sizeof(double) * (size_t)n);
+		int k = fit_lines(f, r, p, sh, f->y, f->have_y, bases);
+
+		if (k < n) {
+			int kk = k;
+			if (n - kk < l->widows)
+				kk = n - l->widows;
+			if (kk < l->orphans)
+				kk = 0;
+			if (kk <= 0 && f->in_col == 0 && r->new_column)
+				kk = k; /* an empty column: better a broken rule than no progress */
+			if (kk > 0) {
+				commit(f, r, p, sh, kk, bases);
+				f->cur = tk_para_tail(f->e->a, p, sh->lines[kk].start);
+				f->pending = 0;
+			}
+			return 0;
+		}
+		if (keeps(p) && p->next && f->in_col > 0) {
+			/* Lookahead: the next paragraph's first lines must fit below. */
+			const tk_shaped *nx = shape(f, p->next, r->w);
+			if (!nx)
+				return -1;
+			double saved_pending = f->pending;
+			tk_flow probe = *f;
+			probe.pending = p->style->space_after * f->scale;
+			int need = nx->n_lines < l->orphans ? nx->n_lines : l->orphans;
+			double *nb = tk_arena_alloc(f->e->a, sizeof(double) * (size_t)(nx->n_lines + 1));
+			int got = fit_lines(&probe, r, p->next, nx, bases[n - 1], 1, nb);
+			f->pending = saved_pending;
+			if (got < need)
+				return 0;
+		}
+		commit(f, r, p, sh, n, bases);
+		f->pending = p->style->space_after * f->scale;
+		f->cur = p->next;
+	}
+	return 1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int tk_flow_regions(const tk_rect *col, const tk_frame *const *obs, int n_obs,
+                    tk_page *page, const tk_frame *frame, tk_region *out, int max)
+{
+	double ys[64];
+	int ny = 0;
+	ys[ny++] = col->y;
+	ys[ny++] = col->y + col->h;
+	for (int i = 0; i < n_obs && ny < 62; i++) {
+		const tk_frame *o = obs[i];
+		double g = o->wrap_gap;
+		double ox0 = o->r.x - g, ox1 = o->r.x + o->r.w + g;
+		double oy0 = o->r.y - g, oy1 = o->r.y + o->r.h + g;
+		if (ox1 <= col->x || ox0 >= col->x + col->w || oy1 <= col->y ||
+		    oy0 >= col->y + col->h)
+			continue;
+		ys[ny++] = fmax(oy0, col->y);
+		ys[ny++] = fmin(oy1, col->y + col->h);
+	}
+	qsort(ys, (size_t)ny, sizeof(double), cmp_double);
+	int n = 0;
+	for (int i = 0; i + 1 < ny && n < max; i++) {
+		double y0 = ys[i], y1 = ys[i + 1];
+		if (y1 - y0 < 1)
+			continue;
+		/* Free horizontal span in [y0, y1]: the widest gap between obstacles. */
+		double best_x = col->x, best_w = col->w;
+		double cuts[64][2];
+		int nc = 0;
+		for (int k = 0; k < n_obs && nc < 64; k++) {
+			const tk_frame *o = obs[k];
+			double g = o->wrap_gap;
+			if (o->r.y - g >= y1 || o->r.y + o->r.h + g <= y0)
+				continue;
+			cuts[nc][0] = o->r.x - g;
+			cuts[nc][1] = o->r.x + o->r.w + g;
+			nc++;
+		}
+		if (nc) {
+			best_w = 0;
+			/* candidate gaps start at the column's left or at an obstacle's right */
+			for (int c = -1; c < nc; c++) {
+				double x0 = c < 0 ? col->x : cuts[c][1];
+				if (x0 < col->x || x0 >= col->x + col->w)
+					continue;
+				double x1 = col->x + col->w;
+				int blocked = 0;
+				for (int k = 0; k < nc; k++) {
+					if (cuts[k][0] <= x0 + 0.01 && cuts[k][1] > x0 + 0.01)
+						blocked = 1;
+					if (cuts[k][0] > x0 && cuts[k][0] < x1)
+						x1 = cuts[k][0];
+				}
+				if (!blocked && x1 - x0 > best_w) {
+					best_w = x1 - x0;
+					best_x = x0;
+				}
+			}
+		}
+		if (best_w < col->w * 0.25)
+			continue; /* too narrow to set text in */
+		if (n > 0 && fabs(out[n - 1].x - best_x) < 0.01 && fabs(out[n - 1].w - best_w) < 0.01 &&
+		    fabs(out[n - 1].y + out[n - 1].h - y0) < 0.01) {
+			out[n - 1].h = y1 - out[n - 1].y;
+			continue;
+		}
+		int first = n == 0;
+		out[n++] = (tk_region){page, frame, best_x, y0, best_w, y1 - y0, first, frame->flow};
+	}
+	return n;
+}
