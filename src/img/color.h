@@ -22,6 +22,13 @@ void tk_color_free(tk_color *c);
  * ink). Thread-compatible: one call at a time per tk_color. */
 void tk_color_rgb_to_cmyk(tk_color *c, const unsigned char *rgb, unsigned char *cmyk,
                           size_t n);
+/* For pictures that embed an ICC profile (Adobe RGB photos, say): converts n
+ * pixels of 8-bit RGB in that profile's space (icc, len bytes) to CMYK, and
+ * rewrites rgb in place as sRGB for the screen. Returns -1, touching nothing,
+ * when the profile is unreadable or not an RGB profile; the caller then treats
+ * the pixels as sRGB. */
+int tk_color_icc_rgb_to_cmyk(tk_color *c, const void *icc, size_t len, unsigned char *rgb,
+                             unsigned char *cmyk, size_t n);
 /* Converts n pixels of CMYK to RGB for screen output. */
 void tk_color_cmyk_to_rgb_buf(tk_color *c, const unsigned char *cmyk, unsigned char *rgb,
                               size_t n);

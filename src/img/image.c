@@ -1,0 +1,441 @@
+/* image.c - decoding placed pictures (PNG with libpng, JPEG with libjpeg) into the
+ * CMYK and RGB planes of a tk_image, once per path.
+ *
+ * The format comes from the file's signature, never its name. The header is read
+ * and the pixel count checked before any pixel memory is allocated, so a hostile
+ * or mistaken 20000 x 20000 file costs nothing. Both libraries report errors by
+ * longjmp; that is confined to decode_png() and decode_jpeg(), which touch only
+ * their job struct (owned by the caller, so nothing in it is clobbered) and arena
+ * memory, and the caller releases the library state on every path.
+ *
+ * RGB pixels are in the colour space of the ICC profile the file embeds (PNG iCCP,
+ * JPEG APP2), converted straight to the press's CMYK, or sRGB when there is none
+ * (a PNG's gAMA alone is not applied). Grey pictures go through the same RGB ->
+ * CMYK conversion, so they print as a four-colour grey balanced by the profile;
+ * was_rgb is set for both because both were converted. CMYK JPEGs keep
+ * their ink values; Photoshop writes them inverted (marked by its Adobe APP14
+ * segment), which is undone here. */
+#include "image.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+#include <png.h>
+
+#define BUCKETS 64
+
+typedef struct entry {
+	const char *path;
+	const tk_image *img;
+	struct entry *next;
+} entry;
+
+struct tk_images {
+	tk_arena *a;
+	tk_color *color;
+	int next_id;
+	entry *buckets[BUCKETS];
+};
+
+tk_images *tk_images_new(tk_arena *a, tk_color *color)
+{
+	tk_images *c = TK_NEW(a, tk_images);
+	c->a = a;
+	c->color = color;
+	return c;
+}
+
+static unsigned hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % BUCKETS;
+}
+
+/* What a decoder hands back: the planes it filled, still in the file's colour. */
+typedef struct decoded {
+	int width, height;
+	int cmyk;                /* pixels are CMYK (JPEG only) */
+	unsigned char *px;       /* RGB (3) or CMYK (4) per pixel, arena memory */
+	unsigned char *alpha;    /* NULL or one byte per pixel, arena memory */
+	double dpi_x, dpi_y;
+	int grey;                /* the file was greyscale (expanded to RGB) */
+	unsigned char *icc;      /* embedded ICC profile (arena) or NULL */
+	size_t icc_len;
+} decoded;
+
+static int too_big(tk_diag *d, const tk_loc *loc, const char *path, unsigned long long w,
+                   unsigned long long h)
+{
+	if (w * h <= TK_IMAGE_MAX_PIXELS)
+		return 0;
+	tk_error(d, loc, "'%s' is %llu \u00d7 %llu pixels, more than the limit of %u million",
+	         path, w, h, TK_IMAGE_MAX_PIXELS / 1000000u);
+	return 1;
+}
+
+/* ---- PNG ------------------------------------------------------------------ */
+
+typedef struct png_job {
+	FILE *f;
+	tk_arena *a;
+	png_structp png;
+	png_infop info;
+	unsigned char *rgba;     /* malloc'd when the picture has alpha; caller frees */
+	png_bytep *rows;         /* malloc'd; caller frees */
+	decoded out;
+	char msg[200];
+} png_job;
+
+static void png_fail(png_structp png, png_const_charp msg)
+{
+	png_job *j = png_get_error_ptr(png);
+	snprintf(j->msg, sizeof j->msg, "%s", msg);
+	png_longjmp(png, 1);
+}
+
+static void png_warning_quiet(png_structp png, png_const_charp msg)
+{
+	/* Warnings (bad ancillary chunks, sRGB profile mismatches) do not stop a
+	 * picture from printing; they would only be noise in a build log. */
+	(void)png;
+	(void)msg;
+}
+
+/* Decodes j->f into j->out. Returns -1 with j->msg set. All cleanup is the
+ * caller's, so a longjmp out of libpng can simply return. */
+static int decode_png(png_job *j)
+{
+	j->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, j, png_fail, png_warning_quiet);
+	if (!j->png) {
+		snprintf(j->msg, sizeof j->msg, "out of memory");
+		return -1;
+	}
+	j->info = png_create_info_struct(j->png);
+	if (!j->info) {
+		snprintf(j->msg, sizeof j->msg, "out of memory");
+		return -1;
+	}
+	if (setjmp(png_jmpbuf(j->png)))
+		return -1;
+	png_init_io(j->png, j->f);
+	png_read_info(j->png, j->info);
+
+	png_uint_32 w, h;
+	int depth, type, interlace;
+	png_get_IHDR(j->png, j->info, &w, &h, &depth, &type, &interlace, NULL, NULL);
+	if (type == PNG_COLOR_TYPE_PALETTE)
+		png_set_palette_to_rgb(j->png);
+	if (type == PNG_COLOR_TYPE_GRAY && depth < 8)
+		png_set_expand_gray_1_2_4_to_8(j->png);
+	if (png_get_valid(j->png, j->info, PNG_INFO_tRNS))
+		png_set_tRNS_to_alpha(j->png);
+	if (depth == 16)
+#ifdef PNG_READ_SCALE_16_TO_8_SUPPORTED
+		png_set_scale_16(j->png); /* rounds, where strip_16 truncates */
+#else
+		png_set_strip_16(j->png);
+#endif
+	if (type == PNG_COLOR_TYPE_GRAY || type == PNG_COLOR_TYPE_GRAY_ALPHA) {
+		png_set_gray_to_rgb(j->png);
+		j->out.grey = 1;
+	}
+	png_charp icc_name;
+	png_bytep icc;
+	png_uint_32 icc_len;
+	int icc_comp;
+	if (png_get_iCCP(j->png, j->info, &icc_name, &icc_comp, &icc, &icc_len) && icc_len) {
+		j->out.icc = tk_arena_alloc(j->a, icc_len);
+		memcpy(j->out.icc, icc, icc_len);
+		j->out.icc_len = icc_len;
+	}
+	png_set_interlace_handling(j->png);
+	png_read_update_info(j->png, j->info);
+
+	int ch = png_get_channels(j->png, j->info);
+	if ((ch != 3 && ch != 4) || png_get_rowbytes(j->png, j->info) != (size_t)w * ch) {
+		snprintf(j->msg, sizeof j->msg, "unsupported pixel layout");
+		return -1;
+	}
+	size_t n = (size_t)w * h;
+	j->out.width = (int)w;
+	j->out.height = (int)h;
+	j->out.px = tk_arena_alloc(j->a, n * 3);
+	unsigned char *dst = j->out.px;
+	if (ch == 4) {
+		j->rgba = malloc(n * 4);
+		if (!j->rgba) {
+			snprintf(j->msg, sizeof j->msg, "out of memory");
+			return -1;
+		}
+		dst = j->rgba;
+	}
+	j->rows = malloc(sizeof(png_bytep) * h);
+	if (!j->rows) {
+		snprintf(j->msg, sizeof j->msg, "out of memory");
+		return -1;
+	}
+	for (png_uint_32 y = 0; y < h; y++)
+		j->rows[y] = dst + (size_t)y * w * ch;
+	png_read_image(j->png, j->rows);
+	/* png_read_end is skipped on purpose: once the pixels are in, a damaged
+	 * trailing chunk or a missing IEND changes nothing on the page. */
+
+	png_uint_32 rx, ry;
+	int unit;
+	if (png_get_pHYs(j->png, j->info, &rx, &ry, &unit) && unit == PNG_RESOLUTION_METER) {
+		j->out.dpi_x = rx * 0.0254;
+		j->out.dpi_y = ry * 0.0254;
+	}
+
+	if (ch == 4) {
+		/* An alpha channel that is opaque everywhere is dropped, so the PDFs do
+		 * not carry a soft mask that does nothing. */
+		int opaque = 1;
+		for (size_t i = 0; i < n && opaque; i++)
+			opaque = j->rgba[i * 4 + 3] == 255;
+		if (!opaque)
+			j->out.alpha = tk_arena_alloc(j->a, n);
+		for (size_t i = 0; i < n; i++) {
+			memcpy(j->out.px + i * 3, j->rgba + i * 4, 3);
+			if (!opaque)
+				j->out.alpha[i] = j->rgba[i * 4 + 3];
+		}
+	}
+	return 0;
+}
+
+static int load_png(FILE *f, tk_arena *a, decoded *out, const char *path, tk_diag *d,
+                    const tk_loc *loc)
+{
+	/* The size is in IHDR, right after the signature; check it before libpng
+	 * does anything (its own read_info reads on up to the first IDAT). */
+	unsigned char hdr[24];
+	if (fread(hdr, 1, sizeof hdr, f) != sizeof hdr || memcmp(hdr + 12, "IHDR", 4) != 0) {
+		tk_error(d, loc, "'%s' is truncated or damaged (no PNG header)", path);
+		return -1;
+	}
+	unsigned long long w = (unsigned long long)hdr[16] << 24 | hdr[17] << 16 |
+	                       hdr[18] << 8 | hdr[19];
+	unsigned long long h = (unsigned long long)hdr[20] << 24 | hdr[21] << 16 |
+	                       hdr[22] << 8 | hdr[23];
+	if (too_big(d, loc, path, w, h))
+		return -1;
+	rewind(f);
+
+	png_job j = {.f = f, .a = a};
+	int rc = decode_png(&j);
+	if (j.png)
+		png_destroy_read_struct(&j.png, j.info ? &j.info : NULL, NULL);
+	free(j.rgba);
+	free(j.rows);
+	if (rc) {
+		tk_error(d, loc, "'%s' is truncated or damaged (libpng: %s)", path, j.msg);
+		return -1;
+	}
+	*out = j.out;
+	return 0;
+}
+
+/* ---- JPEG ----------------------------------------------------------------- */
+
+typedef struct jpeg_job {
+	struct jpeg_decompress_struct cinfo;
+	struct jpeg_error_mgr jerr;
+	jmp_buf jb;
+	FILE *f;
+	tk_arena *a;
+	const char *path;
+	tk_diag *d;
+	const tk_loc *loc;
+	int over_limit;          /* refused for size: already reported */
+	decoded out;
+	char msg[JMSG_LENGTH_MAX];
+} jpeg_job;
+
+static void jpeg_fail(j_common_ptr cinfo)
+{
+	jpeg_job *j = cinfo->client_data;
+	cinfo->err->format_message(cinfo, j->msg);
+	longjmp(j->jb, 1);
+}
+
+static void jpeg_message(j_common_ptr cinfo, int level)
+{
+	/* libjpeg only warns at a premature end of file and pads the picture with
+	 * grey; a truncated photo must not reach the press, so that one is fatal.
+	 * Other warnings (stray bytes between markers) are harmless and common. */
+	if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF)
+		jpeg_fail(cinfo);
+}
+
+/* Decodes j->f into j->out. Returns -1 with j->msg set (or j->over_limit). */
+static int decode_jpeg(jpeg_job *j)
+{
+	struct jpeg_decompress_struct *ci = &j->cinfo;
+	ci->err = jpeg_std_error(&j->jerr);
+	j->jerr.error_exit = jpeg_fail;
+	j->jerr.emit_message = jpeg_message;
+	ci->client_data = j;
+	if (setjmp(j->jb))
+		return -1;
+	jpeg_create_decompress(ci);
+	jpeg_stdio_src(ci, j->f);
+	jpeg_save_markers(ci, JPEG_APP0 + 2, 0xffff); /* ICC profile chunks */
+	jpeg_read_header(ci, TRUE);
+	if (too_big(j->d, j->loc, j->path, ci->image_width, ci->image_height)) {
+		j->over_limit = 1;
+		return -1;
+	}
+	int cmyk = ci->jpeg_color_space == JCS_CMYK || ci->jpeg_color_space == JCS_YCCK;
+	j->out.grey = ci->jpeg_color_space == JCS_GRAYSCALE;
+	JOCTET *icc = NULL;
+	unsigned icc_len = 0;
+	if (!cmyk && jpeg_read_icc_profile(ci, &icc, &icc_len) && icc) {
+		/* Copied and freed at once: nothing between can longjmp. */
+		j->out.icc = tk_arena_alloc(j->a, icc_len);
+		memcpy(j->out.icc, icc, icc_len);
+		j->out.icc_len = icc_len;
+		free(icc);
+	}
+	/* libjpeg-turbo expands grey to RGB itself. */
+	ci->out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
+	jpeg_start_decompress(ci);
+	int ch = cmyk ? 4 : 3;
+	if (ci->output_components != ch) {
+		snprintf(j->msg, sizeof j->msg, "unsupported colour space");
+		return -1;
+	}
+	size_t w = ci->output_width, h = ci->output_height, stride = w * ch;
+	j->out.width = (int)w;
+	j->out.height = (int)h;
+	j->out.cmyk = cmyk;
+	j->out.px = tk_arena_alloc(j->a, w * h * ch);
+	while (ci->output_scanline < h) {
+		JSAMPROW row = j->out.px + ci->output_scanline * stride;
+		jpeg_read_scanlines(ci, &row, 1);
+	}
+	if (cmyk && ci->saw_Adobe_marker)
+		for (size_t i = 0; i < w * h * 4; i++)
+			j->out.px[i] = (unsigned char)(255 - j->out.px[i]);
+	if (ci->saw_JFIF_marker && ci->X_density && ci->Y_density &&
+	    (ci->density_unit == 1 || ci->density_unit == 2)) {
+		double k = ci->density_unit == 2 ? 2.54 : 1.0; /* dots per cm */
+		j->out.dpi_x = ci->X_density * k;
+		j->out.dpi_y = ci->Y_density * k;
+	}
+	jpeg_finish_decompress(ci);
+	return 0;
+}
+
+static int load_jpeg(FILE *f, tk_arena *a, decoded *out, const char *path, tk_diag *d,
+                     const tk_loc *loc)
+{
+	jpeg_job *j = tk_xcalloc(1, sizeof *j);
+	j->f = f;
+	j->a = a;
+	j->path = path;
+	j->d = d;
+	j->loc = loc;
+	int rc = decode_jpeg(j);
+	jpeg_destroy_decompress(&j->cinfo);
+	if (rc && !j->over_limit)
+		tk_error(d, loc, "'%s' is truncated or damaged (libjpeg: %s)", path, j->msg);
+	if (!rc)
+		*out = j->out;
+	free(j);
+	return rc;
+}
+
+/* ---- loading -------------------------------------------------------------- */
+
+static int decode_file(const char *path, tk_arena *a, decoded *out, tk_diag *d,
+                       const tk_loc *loc)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		tk_error(d, loc, "cannot read image '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	unsigned char sig[8];
+	size_t got = fread(sig, 1, sizeof sig, f);
+	if (got < sizeof sig && ferror(f)) {
+		/* e.g. EISDIR: fopen succeeds on a directory, reading does not. */
+		tk_error(d, loc, "cannot read image '%s': %s", path, strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	rewind(f);
+	int rc;
+	static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	if (got == 8 && memcmp(sig, png_sig, 8) == 0) {
+		rc = load_png(f, a, out, path, d, loc);
+	} else if (got >= 3 && sig[0] == 0xff && sig[1] == 0xd8 && sig[2] == 0xff) {
+		rc = load_jpeg(f, a, out, path, d, loc);
+	} else {
+		tk_error(d, loc, "'%s' is not a PNG or JPEG image", path);
+		rc = -1;
+	}
+	fclose(f);
+	return rc;
+}
+
+const tk_image *tk_images_load(tk_images *c, tk_diag *d, const char *path,
+                               const tk_loc *loc)
+{
+	unsigned b = hash(path);
+	for (entry *e = c->buckets[b]; e; e = e->next)
+		if (strcmp(e->path, path) == 0)
+			return e->img;
+
+	decoded px = {0};
+	if (decode_file(path, c->a, &px, d, loc))
+		return NULL;
+
+	tk_image *img = TK_NEW(c->a, tk_image);
+	img->path = tk_arena_strdup(c->a, path);
+	img->width = px.width;
+	img->height = px.height;
+	img->dpi_x = px.dpi_x;
+	img->dpi_y = px.dpi_y;
+	img->alpha = px.alpha;
+	img->has_alpha = px.alpha != NULL;
+	size_t n = (size_t)px.width * px.height;
+	if (px.cmyk) {
+		img->cmyk = px.px;
+		img->rgb = tk_arena_alloc(c->a, n * 3);
+		tk_color_cmyk_to_rgb_buf(c->color, img->cmyk, img->rgb, n);
+	} else {
+		img->was_rgb = 1;
+		img->rgb = px.px;
+		img->cmyk = tk_arena_alloc(c->a, n * 4);
+		/* A grey picture's profile (a dot gain curve, usually) cannot apply to
+		 * the RGB it was expanded to; grey is taken as sRGB grey. */
+		int done = 0;
+		if (px.icc && !px.grey) {
+			done = tk_color_icc_rgb_to_cmyk(c->color, px.icc, px.icc_len, img->rgb,
+			                                img->cmyk, n) == 0;
+			if (!done)
+				tk_warn(d, loc, "picture '%s' embeds an ICC profile that is "
+				        "not a usable RGB profile; its colours are taken as sRGB",
+				        path);
+		}
+		if (!done)
+			tk_color_rgb_to_cmyk(c->color, img->rgb, img->cmyk, n);
+	}
+	img->id = c->next_id++;
+
+	entry *e = TK_NEW(c->a, entry);
+	e->path = img->path;
+	e->img = img;
+	e->next = c->buckets[b];
+	c->buckets[b] = e;
+	return img;
+}
