@@ -33,6 +33,7 @@ struct tk_diag {
 	int stopped;
 	source *src;
 	int n_src, src_cap;
+	char *context;
 };
 
 tk_diag *tk_diag_new(FILE *out)
@@ -54,6 +55,7 @@ void tk_diag_free(tk_diag *d)
 		free(d->src[i].lines);
 	}
 	free(d->src);
+	free(d->context);
 	free(d);
 }
 
@@ -345,6 +347,8 @@ void tk_diag_report(tk_diag *d, tk_severity sev, const tk_loc *loc, const char *
 			fprintf(out, ":%d", col);
 	}
 	fprintf(out, ": %s: ", severity_name(sev));
+	if (d->context)
+		put_safe(out, d->context, strlen(d->context));
 	put_safe(out, msg, (size_t)n);
 	fputc('\n', out);
 	if (line) {
@@ -431,4 +435,10 @@ const char *tk_diag_suggest(const char *word, const char *const *candidates, int
 		}
 	}
 	return best;
+}
+
+void tk_diag_set_context(tk_diag *d, const char *prefix)
+{
+	free(d->context);
+	d->context = prefix ? tk_xstrdup(prefix) : NULL;
 }

@@ -38,6 +38,9 @@ void tk_diag_report(tk_diag *d, tk_severity sev, const tk_loc *loc, const char *
 #define tk_error(d, loc, ...) tk_diag_report((d), TK_ERROR, (loc), __VA_ARGS__)
 #define tk_warn(d, loc, ...) tk_diag_report((d), TK_WARNING, (loc), __VA_ARGS__)
 #define tk_info(d, loc, ...) tk_diag_report((d), TK_INFO, (loc), __VA_ARGS__)
+/* Puts prefix (e.g. "record 7 (Kari Nordmann): ") before every message until it is
+ * set again; NULL clears it. The text is copied. */
+void tk_diag_set_context(tk_diag *d, const char *prefix);
 /* Number of errors and warnings reported so far. */
 int tk_diag_errors(const tk_diag *d);
 int tk_diag_warnings(const tk_diag *d);

@@ -1,0 +1,1244 @@
+/* pdf_print.c - the print PDF: what goes to the print shop. A tk_device backed by
+ * libharu 2.3.0 replays every page of the display list into a PDF that preflight
+ * accepts: DeviceCMYK only (vector colours and pictures), MediaBox, BleedBox and
+ * TrimBox on every page with the printer's marks in the slug, every font embedded,
+ * an OutputIntent naming the print condition (with the ICC profile when the layout
+ * gives one), /Trapped, and dates taken from the job, so the same input gives the
+ * same bytes. The file is built in memory and written with tk_write_atomic.
+ *
+ * libharu 2.3.0 needs some help, all of it done here:
+ *  - It has no call for BleedBox/TrimBox, OutputIntents (other than PDF/A's) or
+ *    /Trapped; those are added as dictionary entries through its object API.
+ *  - It writes no /ID. PDF/X and many preflight profiles want one, so a placeholder
+ *    is put in the trailer and replaced after saving by the MD5 of the file's bytes:
+ *    stable for the same document, different for different documents.
+ *  - With its UTF-8 encoder a Type0 font's CIDs are the Unicode code points, but the
+ *    /ToUnicode it writes is a copy of the encoding CMap ("begincidrange"), which a
+ *    ToUnicode CMap may not contain; poppler says "Invalid 'begincidrange' operator
+ *    in ToUnicode CMap" and other readers may extract nothing. The stream is
+ *    rewritten before saving as a proper bfchar/bfrange CMap of the characters each
+ *    font actually drew.
+ *  - It draws characters, not glyph ids, and places each with its own advance
+ *    widths. Pango's positions include kerning, so every glyph is positioned
+ *    explicitly (one Td per glyph inside one BT..ET); the advances libharu assumes
+ *    never decide where anything lands. Its ShowText also silently drops text of
+ *    zero width, so a cluster that is only a combining mark is shown with the
+ *    cluster before it. Characters outside the Basic Multilingual
+ *    Plane would be drawn as spaces by its encoder, so they are left out with a
+ *    warning instead.
+ *  - It appends the subfamily to a font's PostScript name ("Lato-Bold,Bold"); the
+ *    name is restored before the font object is made.
+ *  - Font sizes above 600 pt and line widths above 100 pt are refused by libharu,
+ *    so larger ones are drawn through a scaled matrix. */
+#include "out.h"
+
+#include "../arena.h"
+#include "../dl/device.h"
+
+#include <hpdf.h>
+#include <hpdf_encrypt.h>
+#include <hpdf_fontdef.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_CONDITION "FOGRA39"
+#define DEFAULT_CONDITION_INFO "Coated FOGRA39 (ISO 12647-2:2004)"
+#define PRODUCER "trykk print backend (Haru Free PDF Library " HPDF_VERSION_TEXT ")"
+
+/* Ids of fonts and images index the caches; a job has far fewer than this, so a
+ * larger id means a corrupt display list rather than a reason to allocate. */
+#define MAX_ID (1 << 20)
+
+/* Limit on "no glyph" warnings per font, so a wrong font does not flood the log. */
+#define MAX_MISSING_SHOWN 8
+
+/* Placeholder bytes for the trailer's /ID, found and replaced after saving. */
+#define ID_LEN 16
+
+typedef struct font_slot {
+	const tk_font *font;
+	HPDF_Font hf;
+	HPDF_FontDef def;   /* its TrueType data: glyph lookup for the warnings */
+	const char *name;   /* libharu's name for it (the PostScript name) */
+	uint8_t *used;      /* one bit per BMP code point the font has drawn */
+	int alias;          /* 1 + index of the slot loaded from the same file, or 0 */
+} font_slot;
+
+typedef struct pdf_dev {
+	tk_device base; /* first: a tk_device * from the replay is a pdf_dev * */
+	tk_diag *d;
+	HPDF_Doc pdf;
+	HPDF_Page page;       /* NULL between pages */
+	double media_h;
+	int page_no;          /* 1-based, for messages */
+	int clip_depth;
+	int transparency;     /* this page draws a soft-masked image */
+	HPDF_STATUS err;      /* first libharu error, 0 if none */
+	HPDF_STATUS err_detail;
+	char what[512];       /* what was being done, for the error message */
+	char err_what[512];   /* what was being done when err happened */
+	font_slot *fonts;
+	int fonts_cap;
+	HPDF_Image *images;
+	int images_cap;
+	char *text;           /* one cluster's drawable UTF-8, NUL-terminated */
+	size_t text_cap;
+	char *pend;           /* text waiting to be shown (see dev_glyphs) */
+	size_t pend_cap;
+	long dropped;         /* characters left out (outside the BMP) */
+	uint32_t first_dropped;
+} pdf_dev;
+
+/* ---- errors ---------------------------------------------------------------- */
+
+static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
+{
+	pdf_dev *dev = user;
+	dev->base.failed = 1;
+	if (!dev->err) {
+		dev->err = error_no;
+		dev->err_detail = detail_no;
+		memcpy(dev->err_what, dev->what, sizeof dev->err_what);
+	}
+}
+
+/* Folds a libharu status into the device: 0 when accepted, -1 (and failed set)
+ * otherwise. The error handler has normally recorded the code already; a status
+ * returned without the handler being called is recorded here. */
+static int hp(pdf_dev *dev, HPDF_STATUS s)
+{
+	if (s == HPDF_OK)
+		return 0;
+	on_hpdf_error(s, 0, dev);
+	return -1;
+}
+
+/* For calls that return an object: NULL means libharu failed. */
+static int hp_obj(pdf_dev *dev, const void *obj)
+{
+	if (obj)
+		return 0;
+	on_hpdf_error(dev->err ? dev->err : HPDF_INVALID_OBJECT, 0, dev);
+	return -1;
+}
+
+/* An error of trykk's own (not libharu's) while building the PDF: reported at
+ * once, and the device stops drawing. */
+static void own_error(pdf_dev *dev, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void own_error(pdf_dev *dev, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	tk_error(dev->d, NULL, "print PDF: %s", msg);
+	dev->base.failed = 1;
+	/* Keep the libharu report (if one comes later) from hiding this one. */
+	if (!dev->err)
+		dev->err = (HPDF_STATUS)-1;
+}
+
+static const char *hpdf_reason(HPDF_STATUS e)
+{
+	switch (e) {
+	case HPDF_FAILD_TO_ALLOC_MEM:
+		return "out of memory";
+	case HPDF_FILE_OPEN_ERROR:
+		return "cannot open the file";
+	case HPDF_FILE_IO_ERROR:
+		return "cannot read the file";
+	case HPDF_TTF_INVALID_FOMAT:
+	case HPDF_TTF_MISSING_TABLE:
+	case HPDF_TTF_INVALID_CMAP:
+	case HPDF_INVALID_FONTDEF_DATA:
+	case HPDF_UNSUPPORTED_FONT_TYPE:
+		return "not a TrueType font libharu can embed (OpenType fonts with CFF "
+		       "outlines are not supported)";
+	case HPDF_INVALID_TTC_FILE:
+	case HPDF_INVALID_TTC_INDEX:
+		return "no such face in the font collection";
+	case HPDF_TTF_CANNOT_EMBEDDING_FONT:
+		return "the font's licence does not allow embedding";
+	case HPDF_FONT_EXISTS:
+	case HPDF_DUPLICATE_REGISTRATION:
+		return "two different font files have the same PostScript name";
+	case HPDF_EXCEED_GSTATE_LIMIT:
+		return "clips nested deeper than 28 levels";
+	case HPDF_PAGE_INVALID_SIZE:
+		return "page size outside 3..14400 pt";
+	case HPDF_ZLIB_ERROR:
+		return "compression failed";
+	case HPDF_PAGE_OUT_OF_RANGE:
+	case HPDF_REAL_OUT_OF_RANGE:
+	case HPDF_INVALID_PARAMETER:
+		return "a value out of range";
+	default:
+		return "internal error";
+	}
+}
+
+static void report_hpdf(pdf_dev *dev)
+{
+	if (!dev->err || dev->err == (HPDF_STATUS)-1)
+		return;
+	const char *reason = hpdf_reason(dev->err);
+	/* For file errors libharu passes errno as the detail. */
+	if ((dev->err == HPDF_FILE_OPEN_ERROR || dev->err == HPDF_FILE_IO_ERROR) &&
+	    dev->err_detail)
+		tk_error(dev->d, NULL, "PDF backend (libharu): error 0x%04X (%s: %s) while %s",
+		         (unsigned)dev->err, reason, strerror((int)dev->err_detail),
+		         dev->err_what[0] ? dev->err_what : "writing the print PDF");
+	else
+		tk_error(dev->d, NULL,
+		         "PDF backend (libharu): error 0x%04X (%s, detail %u) while %s",
+		         (unsigned)dev->err, reason, (unsigned)dev->err_detail,
+		         dev->err_what[0] ? dev->err_what : "writing the print PDF");
+}
+
+/* ---- small helpers --------------------------------------------------------- */
+
+static HPDF_REAL unit(float v)
+{
+	if (!(v > 0)) /* also NaN */
+		return 0;
+	return v > 1 ? 1 : v;
+}
+
+/* Page space of the device (media, y down) to PDF user space (y up). */
+static tk_matrix to_pdf(const pdf_dev *dev, const tk_matrix *m)
+{
+	return tk_matrix_concat(*m, (tk_matrix){1, 0, 0, -1, 0, dev->media_h});
+}
+
+static int matrix_ok(const tk_matrix *m)
+{
+	double det = m->a * m->d - m->b * m->c;
+	return isfinite(det) && det != 0 && isfinite(m->e) && isfinite(m->f);
+}
+
+/* Device state is only touched with a page open and nothing failed. */
+static int ready(const pdf_dev *dev)
+{
+	return dev->page && !dev->base.failed;
+}
+
+static void end_text(pdf_dev *dev)
+{
+	if (dev->page && HPDF_Page_GetGMode(dev->page) == HPDF_GMODE_TEXT_OBJECT)
+		hp(dev, HPDF_Page_EndText(dev->page));
+}
+
+/* Colours and line width are set only when they change; libharu's graphics
+ * state (saved and restored with the clips) tells what is current. */
+static int set_fill(pdf_dev *dev, tk_cmyk c)
+{
+	HPDF_REAL k[4] = {unit(c.c), unit(c.m), unit(c.y), unit(c.k)};
+	if (HPDF_Page_GetFillingColorSpace(dev->page) == HPDF_CS_DEVICE_CMYK) {
+		HPDF_CMYKColor cur = HPDF_Page_GetCMYKFill(dev->page);
+		if (cur.c == k[0] && cur.m == k[1] && cur.y == k[2] && cur.k == k[3])
+			return 0;
+	}
+	return hp(dev, HPDF_Page_SetCMYKFill(dev->page, k[0], k[1], k[2], k[3]));
+}
+
+static int set_stroke(pdf_dev *dev, tk_cmyk c)
+{
+	HPDF_REAL k[4] = {unit(c.c), unit(c.m), unit(c.y), unit(c.k)};
+	if (HPDF_Page_GetStrokingColorSpace(dev->page) == HPDF_CS_DEVICE_CMYK) {
+		HPDF_CMYKColor cur = HPDF_Page_GetCMYKStroke(dev->page);
+		if (cur.c == k[0] && cur.m == k[1] && cur.y == k[2] && cur.k == k[3])
+			return 0;
+	}
+	return hp(dev, HPDF_Page_SetCMYKStroke(dev->page, k[0], k[1], k[2], k[3]));
+}
+
+/* Builds p in PDF space. Returns 1 when a path was built, 0 when p is empty (the
+ * caller must then not paint), -1 on error. s scales the PDF coordinates down
+ * (for strokes drawn under a scaled matrix). */
+static int build_path(pdf_dev *dev, const tk_path *p, const tk_matrix *m, double s)
+{
+	if (!p || p->n_ops <= 0)
+		return 0;
+	tk_matrix t = to_pdf(dev, m);
+	const double *pt = p->pts;
+	int left = p->n_pts, open = 0;
+	for (int i = 0; i < p->n_ops; i++) {
+		double x[3], y[3];
+		int need = p->ops[i] == TK_PATH_CURVE ? 3 : p->ops[i] == TK_PATH_CLOSE ? 0 : 1;
+		if (need > left) {
+			own_error(dev, "a path in the display list is missing points");
+			return -1;
+		}
+		for (int j = 0; j < need; j++) {
+			x[j] = pt[2 * j];
+			y[j] = pt[2 * j + 1];
+			if (!isfinite(x[j]) || !isfinite(y[j])) {
+				own_error(dev, "a path in the display list has a non-finite point");
+				return -1;
+			}
+			tk_matrix_apply(&t, &x[j], &y[j]);
+			x[j] /= s;
+			y[j] /= s;
+		}
+		pt += 2 * need;
+		left -= need;
+		HPDF_STATUS st = HPDF_OK;
+		switch (p->ops[i]) {
+		case TK_PATH_MOVE:
+			st = HPDF_Page_MoveTo(dev->page, (HPDF_REAL)x[0], (HPDF_REAL)y[0]);
+			open = 1;
+			break;
+		case TK_PATH_LINE:
+			/* A segment without a current point starts the path instead. */
+			st = open ? HPDF_Page_LineTo(dev->page, (HPDF_REAL)x[0], (HPDF_REAL)y[0])
+			          : HPDF_Page_MoveTo(dev->page, (HPDF_REAL)x[0], (HPDF_REAL)y[0]);
+			open = 1;
+			break;
+		case TK_PATH_CURVE:
+			if (!open)
+				st = HPDF_Page_MoveTo(dev->page, (HPDF_REAL)x[0], (HPDF_REAL)y[0]);
+			if (st == HPDF_OK)
+				st = HPDF_Page_CurveTo(dev->page, (HPDF_REAL)x[0], (HPDF_REAL)y[0],
+				                       (HPDF_REAL)x[1], (HPDF_REAL)y[1],
+				                       (HPDF_REAL)x[2], (HPDF_REAL)y[2]);
+			open = 1;
+			break;
+		case TK_PATH_CLOSE:
+			if (open)
+				st = HPDF_Page_ClosePath(dev->page);
+			break;
+		default:
+			own_error(dev, "unknown path operation in the display list");
+			return -1;
+		}
+		if (hp(dev, st))
+			return -1;
+	}
+	return open;
+}
+
+/* ---- fonts, images, text --------------------------------------------------- */
+
+/* libharu 2.3.0 appends the subfamily to the PostScript name when it is not
+ * "Regular" ("Lato-Bold,Bold") and sets ForceBold for it: a convention for fonts
+ * that are not embedded. The fonts here are embedded and already bold, so the
+ * PostScript name is restored (pdffonts and Acrobat then show "Lato-Bold") before
+ * the font object, which copies the name, is made. */
+static void plain_name(HPDF_FontDef def)
+{
+	HPDF_TTFontDefAttr attr = def->attr;
+	char *comma = strchr(def->base_font, ',');
+	if (comma)
+		*comma = 0;
+	comma = strchr(attr->base_font, ',');
+	if (comma)
+		*comma = 0;
+	def->flags &= ~HPDF_FONT_FOURCE_BOLD;
+}
+
+static font_slot *font_get(pdf_dev *dev, const tk_font *f)
+{
+	if (f->id < 0 || f->id >= MAX_ID) {
+		own_error(dev, "font '%s' has an invalid id (%d)", f->path, f->id);
+		return NULL;
+	}
+	if (f->id >= dev->fonts_cap) {
+		int cap = dev->fonts_cap ? dev->fonts_cap : 8;
+		while (cap <= f->id)
+			cap *= 2;
+		dev->fonts = tk_xrealloc(dev->fonts, (size_t)cap * sizeof *dev->fonts);
+		memset(dev->fonts + dev->fonts_cap, 0,
+		       (size_t)(cap - dev->fonts_cap) * sizeof *dev->fonts);
+		dev->fonts_cap = cap;
+	}
+	font_slot *s = &dev->fonts[f->id];
+	if (s->alias)
+		return &dev->fonts[s->alias - 1];
+	if (s->hf)
+		return s;
+	/* The same file under another id (layout interns fonts, but a second load
+	 * would fail in libharu with "font exists") shares the first one's slot. */
+	for (int i = 0; i < dev->fonts_cap; i++) {
+		const font_slot *o = &dev->fonts[i];
+		if (o->hf && o->font->face_index == f->face_index &&
+		    strcmp(o->font->path, f->path) == 0) {
+			s->alias = i + 1;
+			return &dev->fonts[i];
+		}
+	}
+	snprintf(dev->what, sizeof dev->what, "loading font '%s'", f->path);
+	const char *name =
+	    f->face_index > 0
+	        ? HPDF_LoadTTFontFromFile2(dev->pdf, f->path, (HPDF_UINT)f->face_index, HPDF_TRUE)
+	        : HPDF_LoadTTFontFromFile(dev->pdf, f->path, HPDF_TRUE);
+	if (hp_obj(dev, name))
+		return NULL;
+	HPDF_FontDef def = HPDF_GetFontDef(dev->pdf, name);
+	if (hp_obj(dev, def))
+		return NULL;
+	plain_name(def);
+	name = def->base_font;
+	HPDF_Font hf = HPDF_GetFont(dev->pdf, name, "UTF-8");
+	if (hp_obj(dev, hf))
+		return NULL;
+	s->font = f;
+	s->hf = hf;
+	s->def = def;
+	s->name = name;
+	s->used = tk_xcalloc(0x10000 / 8, 1);
+	snprintf(dev->what, sizeof dev->what, "drawing page %d", dev->page_no);
+	return s;
+}
+
+static HPDF_Image image_get(pdf_dev *dev, const tk_image *img)
+{
+	if (img->id < 0 || img->id >= MAX_ID) {
+		own_error(dev, "image '%s' has an invalid id (%d)", img->path, img->id);
+		return NULL;
+	}
+	if (img->id >= dev->images_cap) {
+		int cap = dev->images_cap ? dev->images_cap : 8;
+		while (cap <= img->id)
+			cap *= 2;
+		dev->images = tk_xrealloc(dev->images, (size_t)cap * sizeof *dev->images);
+		memset(dev->images + dev->images_cap, 0,
+		       (size_t)(cap - dev->images_cap) * sizeof *dev->images);
+		dev->images_cap = cap;
+	}
+	if (dev->images[img->id])
+		return dev->images[img->id];
+	if (img->width <= 0 || img->height <= 0 || !img->cmyk) {
+		own_error(dev, "image '%s' has no CMYK pixels", img->path);
+		return NULL;
+	}
+	snprintf(dev->what, sizeof dev->what, "embedding image '%s'", img->path);
+	HPDF_Image im = HPDF_LoadRawImageFromMem(dev->pdf, img->cmyk, (HPDF_UINT)img->width,
+	                                         (HPDF_UINT)img->height, HPDF_CS_DEVICE_CMYK, 8);
+	if (hp_obj(dev, im))
+		return NULL;
+	if (img->alpha) {
+		HPDF_Image mask =
+		    HPDF_LoadRawImageFromMem(dev->pdf, img->alpha, (HPDF_UINT)img->width,
+		                             (HPDF_UINT)img->height, HPDF_CS_DEVICE_GRAY, 8);
+		if (hp_obj(dev, mask) || hp(dev, HPDF_Image_AddSMask(im, mask)))
+			return NULL;
+	}
+	dev->images[img->id] = im;
+	snprintf(dev->what, sizeof dev->what, "drawing page %d", dev->page_no);
+	return im;
+}
+
+/* Decodes one UTF-8 sequence at s (n bytes left). Returns its length and the code
+ * point in *cp, or 0 for an invalid sequence. */
+static int utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	int len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+	if (len == 0 || (size_t)len > n || s[0] > 0xF4)
+		return 0;
+	uint32_t c = s[0] & (0x7F >> len);
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (c < min[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Characters that draw nothing: controls, the soft hyphen, and the format and
+ * variation characters fonts often lack (libharu would print .notdef boxes). */
+static int invisible(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0xAD || c == 0x34F ||
+	       (c >= 0x180B && c <= 0x180F) || (c >= 0x200B && c <= 0x200F) ||
+	       (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) ||
+	       (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF;
+}
+
+/* Copies the characters of a cluster that libharu can draw into dev->text and
+ * marks them used in the font. Invisible characters are left out (a soft hyphen
+ * that breaks a line arrives as "-"); characters beyond U+FFFF cannot be encoded
+ * by libharu's UTF-8 encoder. Returns the byte length kept. */
+static size_t cluster_text(pdf_dev *dev, font_slot *fs, const char *text, int len)
+{
+	if ((size_t)len + 1 > dev->text_cap) {
+		dev->text_cap = (size_t)len + 64;
+		dev->text = tk_xrealloc(dev->text, dev->text_cap);
+	}
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = (size_t)len, out = 0;
+	while (n > 0) {
+		uint32_t cp;
+		int k = utf8_next(s, n, &cp);
+		if (k == 0) {
+			s++;
+			n--;
+			continue;
+		}
+		if (cp > 0xFFFF) {
+			if (!dev->dropped++)
+				dev->first_dropped = cp;
+		} else if (!invisible(cp)) {
+			memcpy(dev->text + out, s, (size_t)k);
+			out += (size_t)k;
+			fs->used[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+		}
+		s += k;
+		n -= (size_t)k;
+	}
+	dev->text[out] = 0;
+	return out;
+}
+
+/* Appends the n bytes of dev->text to the pending text (*len bytes so far). */
+static void pend_append(pdf_dev *dev, size_t *len, size_t n)
+{
+	if (*len + n + 1 > dev->pend_cap) {
+		dev->pend_cap = (*len + n + 1) * 2;
+		dev->pend = tk_xrealloc(dev->pend, dev->pend_cap);
+	}
+	memcpy(dev->pend + *len, dev->text, n);
+	*len += n;
+	dev->pend[*len] = 0;
+}
+
+static double round4(double v)
+{
+	return round(v * 10000.0) / 10000.0;
+}
+
+/* ---- the device ------------------------------------------------------------ */
+
+static void dev_begin_page(tk_device *base, const tk_page *pg, tk_matrix *m)
+{
+	pdf_dev *dev = (pdf_dev *)base;
+	double off = pg->bleed + pg->slug;
+	*m = tk_matrix_translate(off, off);
+	dev->page = NULL;
+	dev->page_no++;
+	dev->clip_depth = 0;
+	dev->transparency = 0;
+	if (base->failed)
+		return;
+	snprintf(dev->what, sizeof dev->what, "starting page %d", dev->page_no);
+	if (!(pg->w > 0) || !(pg->h > 0) || !(pg->bleed >= 0) || !(pg->slug >= 0) ||
+	    !isfinite(off + pg->w + pg->h)) {
+		own_error(dev, "page %d has an invalid trim size, bleed or slug", dev->page_no);
+		return;
+	}
+	double mw = pg->w + 2 * off, mh = pg->h + 2 * off;
+	dev->media_h = mh;
+	HPDF_Page p = HPDF_AddPage(dev->pdf);
+	if (hp_obj(dev, p))
+		return;
+	HPDF_Box bleed = {(HPDF_REAL)pg->slug, (HPDF_REAL)pg->slug, (HPDF_REAL)(mw - pg->slug),
+	                  (HPDF_REAL)(mh - pg->slug)};
+	HPDF_Box trim = {(HPDF_REAL)off, (HPDF_REAL)off, (HPDF_REAL)(off + pg->w),
+	                 (HPDF_REAL)(off + pg->h)};
+	if (hp(dev, HPDF_Page_SetWidth(p, (HPDF_REAL)mw)) ||
+	    hp(dev, HPDF_Page_SetHeight(p, (HPDF_REAL)mh)))
+		return;
+	HPDF_Array bb = HPDF_Box_Array_New(dev->pdf->mmgr, bleed);
+	if (hp_obj(dev, bb) || hp(dev, HPDF_Dict_Add(p, "BleedBox", bb)))
+		return;
+	HPDF_Array tb = HPDF_Box_Array_New(dev->pdf->mmgr, trim);
+	if (hp_obj(dev, tb) || hp(dev, HPDF_Dict_Add(p, "TrimBox", tb)))
+		return;
+	dev->page = p;
+	snprintf(dev->what, sizeof dev->what, "drawing page %d", dev->page_no);
+}
+
+/* Closes whatever is open on the page: a text object, a path left half-built by
+ * an error, and saved graphics states. libharu's page only frees the innermost
+ * graphics state, so leaving states saved would leak them, and unbalanced q/Q
+ * would make a sloppy content stream. Runs even after an error. */
+static void unwind(pdf_dev *dev)
+{
+	HPDF_Page p = dev->page;
+	/* After an error libharu refuses every further write until the error is
+	 * reset; it has been recorded in dev already. */
+	if (dev->base.failed)
+		HPDF_ResetError(dev->pdf);
+	HPDF_UINT16 mode = HPDF_Page_GetGMode(p);
+	if (mode == HPDF_GMODE_TEXT_OBJECT)
+		hp(dev, HPDF_Page_EndText(p));
+	else if (mode == HPDF_GMODE_PATH_OBJECT || mode == HPDF_GMODE_CLIPPING_PATH)
+		hp(dev, HPDF_Page_EndPath(p));
+	while (HPDF_Page_GetGStateDepth(p) > 1)
+		if (hp(dev, HPDF_Page_GRestore(p)))
+			break;
+	dev->clip_depth = 0;
+}
+
+static void dev_end_page(tk_device *base, const tk_page *pg)
+{
+	pdf_dev *dev = (pdf_dev *)base;
+	(void)pg;
+	if (!dev->page)
+		return;
+	unwind(dev);
+	/* Soft masks make the page a transparency group; without /CS a viewer or RIP
+	 * may blend in RGB, so it is pinned to the output's CMYK. */
+	if (dev->transparency && !base->failed) {
+		HPDF_Dict g = HPDF_Dict_New(dev->pdf->mmgr);
+		if (!hp_obj(dev, g) && !hp(dev, HPDF_Dict_Add(dev->page, "Group", g)) &&
+		    !hp(dev, HPDF_Dict_AddName(g, "Type", "Group")) &&
+		    !hp(dev, HPDF_Dict_AddName(g, "S", "Transparency")))
+			hp(dev, HPDF_Dict_AddName(g, "CS", "DeviceCMYK"));
+	}
+	dev->page = NULL;
+}
+
+static void dev_fill_path(tk_device *base, const tk_path *p, const tk_matrix *m, tk_cmyk c)
+{
+	pdf_dev *dev = (pdf_dev *)base;
+	if (!ready(dev))
+		return;
+	end_text(dev);
+	if (set_fill(dev, c))
+		return;
+	if (build_path(dev, p, m, 1) == 1)
+		hp(dev, HPDF_Page_Fill(dev->page));
+}
+
+static void dev_stroke_path(tk_device *base, const tk_path *p, const tk_matrix *m,
+                            tk_cmyk c, float line_width)
+{
+	pdf_dev *dev = (pdf_dev *)base;
+	if (!ready(dev))
+		return;
+	end_text(dev);
+	/* The path's points are transformed here rather than by a cm, so the pen
+	 * must be scaled by the matrix too (placed pages may be scaled). */
+	double w = line_width > 0 ? line_width : 0;
+	w *= sqrt(fabs(m->a * m->d - m->b * m->c));
+	if (set_stroke(dev, c))
+		return;
+	/* libharu refuses widths over 100 pt: draw those at 50 pt (well clear of
+	 * the limit after float rounding) in a space scaled up by the rest. */
+	double s = w > HPDF_MAX_LINEWIDTH ? w / (HPDF_MAX_LINEWIDTH / 2.0) : 1;
+	HPDF_REAL sr = (HPDF_REAL)s;
+	if (s != 1 && (hp(dev, HPDF_Page_GSave(dev->page)) ||
+	               hp(dev, HPDF_Page_Concat(dev->page, sr, 0, 0, sr, 0, 0))))
+		return;
+	HPDF_REAL lw = (HPDF_REAL)(w / s);
+	if (HPDF_Page_GetLineWidth(dev->page) != lw &&
+	    hp(dev, HPDF_Page_SetLineWidth(dev->page, lw)))
+		return;
+	int r = build_path(dev, p, m, s);
+	if (r == 1)
+		hp(dev, HPDF_Page_Stroke(dev->page));
+	if (r >= 0 && s != 1)
+		hp(dev, HPDF_Page_GRestore(dev->page));
+}
+
+/* Where the text of one run stands: the text matrix was set on its first glyph
+ * (origin ox,oy in page space, scale k), and the line matrix last moved to lx,ly
+ * (text space, rounded as written). */
+typedef struct run_pos {
+	double ox, oy, k, lx, ly;
+} run_pos;
+
+/* Shows dev->pend (len bytes) at page position x,y of the current run. Td is
+ * relative to the previous glyph's origin; positions are rounded to 1e-4 before
+ * taking differences so the rounding does not add up along a line. */
+static int show_pending(pdf_dev *dev, run_pos *rp, double x, double y)
+{
+	double tx = round4((x - rp->ox) / rp->k), ty = round4(-(y - rp->oy) / rp->k);
+	if ((tx != rp->lx || ty != rp->ly) &&
+	    hp(dev, HPDF_Page_MoveTextPos(dev->page, (HPDF_REAL)(tx - rp->lx),
+	                                  (HPDF_REAL)(ty - rp->ly))))
+		return -1;
+	rp->lx = tx;
+	rp->ly = ty;
+	return hp(dev, HPDF_Page_ShowText(dev->page, dev->pend));
+}
+
+static void dev_glyphs(tk_device *base, const tk_glyph_run *run, const tk_matrix *m)
+{
+	pdf_dev *dev = (pdf_dev *)base;
+	if (!ready(dev) || !run || run->n <= 0 || !run->font || !(run->size > 0) ||
+	    !matrix_ok(m))
+		return;
+	font_slot *fs = font_get(dev, run->font);
+	if (!fs)
+		return;
+	/* libharu caps Tf at 600 pt; a poster headline beyond that is drawn at 600 pt
+	 * under a text matrix scaled by the rest. */
+	double size = run->size;
+	run_pos rp = {0, 0, 1, 0, 0};
+	if (size > HPDF_MAX_FONTSIZE) {
+		rp.k = size / HPDF_MAX_FONTSIZE;
+		size = HPDF_MAX_FONTSIZE;
+	}
+	/* Each cluster waits in dev->pend until the next one is known: libharu's
+	 * ShowText silently drops text of zero advance width, so a cluster that is
+	 * only a combining mark is shown together with the cluster before it (the
+	 * font's mark then sits where its designer put it). */
+	size_t plen = 0;
+	double px = 0, py = 0;
+	int started = 0;
+	for (int i = 0; i < run->n; i++) {
+		const tk_glyph *g = &run->glyphs[i];
+		if (g->text_len <= 0 || !g->text || !isfinite(g->x) || !isfinite(g->y))
+			continue;
+		size_t n = cluster_text(dev, fs, g->text, g->text_len);
+		if (n == 0)
+			continue;
+		if (!started) {
+			if (HPDF_Page_GetGMode(dev->page) != HPDF_GMODE_TEXT_OBJECT &&
+			    hp(dev, HPDF_Page_BeginText(dev->page)))
+				return;
+			if ((HPDF_Page_GetCurrentFont(dev->page) != fs->hf ||
+			     HPDF_Page_GetCurrentFontSize(dev->page) != (HPDF_REAL)size) &&
+			    hp(dev, HPDF_Page_SetFontAndSize(dev->page, fs->hf, (HPDF_REAL)size)))
+				return;
+			if (set_fill(dev, run->color))
+				return;
+			/* Text space: origin on the first glyph, y up, scaled by k. */
+			tk_matrix tm = tk_matrix_concat((tk_matrix){rp.k, 0, 0, -rp.k, g->x, g->y},
+			                                to_pdf(dev, m));
+			if (hp(dev, HPDF_Page_SetTextMatrix(dev->page, (HPDF_REAL)tm.a,
+			                                    (HPDF_REAL)tm.b, (HPDF_REAL)tm.c,
+			                                    (HPDF_REAL)tm.d, (HPDF_REAL)tm.e,
+			                                    (HPDF_REAL)tm.f)))
+				return;
+			rp.ox = g->x;
+			rp.oy = g->y;
+			started = 1;
+		} else if (plen > 0) {
+			HPDF_TextWidth w =
+			    HPDF_Font_TextWidth(fs->hf, (const HPDF_BYTE *)dev->text, (HPDF_UINT)n);
+			if (w.width == 0) {
+				pend_append(dev, &plen, n);
+				continue;
+			}
+			if (show_pending(dev, &rp, px, py))
+				return;
+		}
+		plen = 0;
+		pend_append(dev, &plen, n);
+		px = g->x;
+		py = g->y;
+	}
+	if (plen > 0)
+		show_pending(dev, &rp, px, py);
+}
+
+static void dev_image(tk_device *base, const tk_image *img, const tk_matrix *m)
+{
+	pdf_dev *dev = (pdf_dev *)base;
+	if (!ready(dev) || !img || !matrix_ok(m))
+		return;
+	end_text(dev);
+	HPDF_Image im = image_get(dev, img);
+	if (!im)
+		return;
+	if (img->alpha)
+		dev->transparency = 1;
+	/* PDF draws an image into the unit square with its first row at y = 1 (y up);
+	 * the display list's unit square has the first row at y = 0 (y down). */
+	tk_matrix t = tk_matrix_concat((tk_matrix){1, 0, 0, -1, 0, 1}, to_pdf(dev, m));
+	if (hp(dev, HPDF_Page_GSave(dev->page)) ||
+	    hp(dev, HPDF_Page_Concat(dev->page, (HPDF_REAL)t.a, (HPDF_REAL)t.b, (HPDF_REAL)t.c,
+	                             (HPDF_REAL)t.d, (HPDF_REAL)t.e, (HPDF_REAL)t.f)) ||
+	    hp(dev, HPDF_Page_ExecuteXObject(dev->page, im)))
+		return;
+	hp(dev, HPDF_Page_GRestore(dev->page));
+}
+
+static void dev_clip_push(tk_device *base, const tk_path *p, const tk_matrix *m)
+{
+	pdf_dev *dev = (pdf_dev *)base;
+	if (!ready(dev))
+		return;
+	end_text(dev);
+	if (hp(dev, HPDF_Page_GSave(dev->page)))
+		return;
+	dev->clip_depth++;
+	int r = build_path(dev, p, m, 1);
+	if (r < 0)
+		return;
+	if (r == 0) {
+		/* Clipping to an empty path hides everything until the pop. */
+		if (hp(dev, HPDF_Page_MoveTo(dev->page, 0, 0)) ||
+		    hp(dev, HPDF_Page_LineTo(dev->page, 0, 0)) ||
+		    hp(dev, HPDF_Page_ClosePath(dev->page)))
+			return;
+	}
+	if (hp(dev, HPDF_Page_Clip(dev->page)))
+		return;
+	hp(dev, HPDF_Page_EndPath(dev->page));
+}
+
+static void dev_clip_pop(tk_device *base)
+{
+	pdf_dev *dev = (pdf_dev *)base;
+	if (!ready(dev) || dev->clip_depth <= 0)
+		return;
+	end_text(dev);
+	if (!hp(dev, HPDF_Page_GRestore(dev->page)))
+		dev->clip_depth--;
+}
+
+/* ---- document-level parts -------------------------------------------------- */
+
+/* A text string: ASCII as a literal, anything else as UTF-16 through libharu's
+ * UTF-8 encoder (which writes <FEFF...>). */
+static int add_text(pdf_dev *dev, HPDF_Dict dict, const char *key, const char *value)
+{
+	HPDF_Encoder enc = NULL;
+	for (const unsigned char *s = (const unsigned char *)value; *s; s++)
+		if (*s >= 0x80) {
+			enc = HPDF_GetEncoder(dev->pdf, "UTF-8");
+			if (hp_obj(dev, enc))
+				return -1;
+			break;
+		}
+	HPDF_String str = HPDF_String_New(dev->pdf->mmgr, value, enc);
+	if (hp_obj(dev, str))
+		return -1;
+	return hp(dev, HPDF_Dict_Add(dict, key, str));
+}
+
+static int set_info(pdf_dev *dev, const tk_doc *doc)
+{
+	snprintf(dev->what, sizeof dev->what, "setting the document information");
+	struct {
+		HPDF_InfoType type;
+		const char *value;
+	} attrs[] = {
+		{HPDF_INFO_TITLE, doc->title},
+		{HPDF_INFO_AUTHOR, doc->author},
+		{HPDF_INFO_SUBJECT, doc->subject},
+		{HPDF_INFO_CREATOR, doc->creator ? doc->creator : "trykk"},
+		{HPDF_INFO_PRODUCER, PRODUCER},
+	};
+	for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+		if (attrs[i].value && attrs[i].value[0] &&
+		    hp(dev, HPDF_SetInfoAttr(dev->pdf, attrs[i].type, attrs[i].value)))
+			return -1;
+
+	/* The job's time, never the clock: builds must be reproducible. */
+	time_t t = (time_t)doc->epoch;
+	struct tm tm;
+	if (doc->epoch < 0 || (long long)t != doc->epoch || !gmtime_r(&t, &tm) ||
+	    tm.tm_year + 1900 > 9999) {
+		own_error(dev, "creation time %lld is out of range", doc->epoch);
+		return -1;
+	}
+	HPDF_Date date = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	                  tm.tm_min, tm.tm_sec, 'Z', 0, 0};
+	if (hp(dev, HPDF_SetInfoDateAttr(dev->pdf, HPDF_INFO_CREATION_DATE, date)) ||
+	    hp(dev, HPDF_SetInfoDateAttr(dev->pdf, HPDF_INFO_MOD_DATE, date)))
+		return -1;
+	/* Trapping is the print shop's job; saying so avoids a preflight query. */
+	if (hp_obj(dev, dev->pdf->info))
+		return -1;
+	return hp(dev, HPDF_Dict_AddName(dev->pdf->info, "Trapped", "False"));
+}
+
+static int read_file(const char *path, unsigned char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	size_t cap = 1 << 16, n = 0;
+	unsigned char *buf = tk_xmalloc(cap);
+	for (;;) {
+		if (n == cap)
+			buf = tk_xrealloc(buf, cap *= 2);
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		return -1;
+	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+/* The OutputIntent tells the print shop (and Acrobat's preflight) which print
+ * condition the CMYK values were separated for. */
+static int add_output_intent(pdf_dev *dev, const tk_doc *doc)
+{
+	HPDF_Doc pdf = dev->pdf;
+	const char *cond = doc->output_condition && doc->output_condition[0]
+	                       ? doc->output_condition
+	                       : DEFAULT_CONDITION;
+	const char *info = doc->output_condition_info && doc->output_condition_info[0]
+	                       ? doc->output_condition_info
+	                       : strcmp(cond, DEFAULT_CONDITION) == 0 ? DEFAULT_CONDITION_INFO
+	                                                              : cond;
+	snprintf(dev->what, sizeof dev->what, "adding the output intent");
+	/* Attached to the catalog before it is filled in, so that libharu frees it
+	 * with the document whatever fails below. */
+	HPDF_Array list = HPDF_Array_New(pdf->mmgr);
+	if (hp_obj(dev, list) || hp(dev, HPDF_Dict_Add(pdf->catalog, "OutputIntents", list)))
+		return -1;
+	HPDF_Dict oi = HPDF_Dict_New(pdf->mmgr);
+	if (hp_obj(dev, oi) || hp(dev, HPDF_Array_Add(list, oi)))
+		return -1;
+	if (hp(dev, HPDF_Dict_AddName(oi, "Type", "OutputIntent")) ||
+	    hp(dev, HPDF_Dict_AddName(oi, "S", "GTS_PDFX")) ||
+	    add_text(dev, oi, "OutputConditionIdentifier", cond) ||
+	    add_text(dev, oi, "OutputCondition", info) ||
+	    add_text(dev, oi, "RegistryName", "http://www.color.org") ||
+	    add_text(dev, oi, "Info", info))
+		return -1;
+
+	if (doc->icc_path) {
+		unsigned char *icc;
+		size_t len;
+		if (read_file(doc->icc_path, &icc, &len) != 0) {
+			tk_error(dev->d, NULL, "cannot read ICC profile '%s': %s", doc->icc_path,
+			         strerror(errno));
+			dev->base.failed = 1;
+			dev->err = (HPDF_STATUS)-1;
+			return -1;
+		}
+		/* The header says what the profile converts to (bytes 16..19) and what
+		 * kind of profile it is (12..15); an output intent needs a CMYK output
+		 * profile, and a wrong one would silently mislead the print shop. */
+		if (len < 128 || memcmp(icc + 36, "acsp", 4) != 0) {
+			free(icc);
+			own_error(dev, "'%s' is not an ICC profile", doc->icc_path);
+			return -1;
+		}
+		if (memcmp(icc + 16, "CMYK", 4) != 0 || memcmp(icc + 12, "prtr", 4) != 0) {
+			free(icc);
+			own_error(dev, "ICC profile '%s' is not a CMYK output (printer) profile, "
+			               "which the output intent needs", doc->icc_path);
+			return -1;
+		}
+		HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+		if (hp_obj(dev, s)) {
+			free(icc);
+			return -1;
+		}
+		s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+		int bad = hp(dev, HPDF_Dict_AddNumber(s, "N", 4)) ||
+		          hp(dev, HPDF_Stream_Write(s->stream, icc, (HPDF_UINT)len)) ||
+		          hp(dev, HPDF_Dict_Add(oi, "DestOutputProfile", s));
+		free(icc);
+		if (bad)
+			return -1;
+	}
+	return 0;
+}
+
+typedef struct strbuf {
+	char *s;
+	size_t len, cap;
+} strbuf;
+
+static void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(strbuf *b, const char *fmt, ...)
+{
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = b->cap * 2 + (n > 0 ? (size_t)n : 0) + 256;
+		b->s = tk_xrealloc(b->s, b->cap);
+	}
+}
+
+/* Writes a ToUnicode CMap for the code points set in used. Since libharu's UTF-8
+ * encoder makes CID = code point, each entry maps a code to itself; runs of
+ * consecutive codes within one high byte become a bfrange, as the format wants. */
+static void tounicode_cmap(strbuf *b, const uint8_t *used)
+{
+	enum { MAX_RANGES = 0x10000 };
+	/* first and last code of each run */
+	uint32_t *lo = tk_xmalloc(MAX_RANGES * sizeof *lo);
+	uint32_t *hi = tk_xmalloc(MAX_RANGES * sizeof *hi);
+	int n = 0;
+	for (uint32_t c = 0; c < 0x10000; c++) {
+		if (!(used[c >> 3] & (1u << (c & 7))))
+			continue;
+		if (n > 0 && hi[n - 1] + 1 == c && (c & 0xFF) != 0)
+			hi[n - 1] = c;
+		else {
+			lo[n] = hi[n] = c;
+			n++;
+		}
+	}
+	sb_printf(b, "/CIDInit /ProcSet findresource begin\n"
+	             "12 dict begin\n"
+	             "begincmap\n"
+	             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+	             "/CMapName /Adobe-Identity-UCS def\n"
+	             "/CMapType 2 def\n"
+	             "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	/* Singles and ranges go in separate sections of at most 100 entries each. */
+	for (int pass = 0; pass < 2; pass++) {
+		int i = 0;
+		while (i < n) {
+			int count = 0, j = i;
+			for (; j < n && count < 100; j++)
+				if ((lo[j] == hi[j]) == (pass == 0))
+					count++;
+			if (count == 0)
+				break;
+			sb_printf(b, "%d %s\n", count, pass == 0 ? "beginbfchar" : "beginbfrange");
+			for (int x = i; x < j; x++) {
+				if ((lo[x] == hi[x]) != (pass == 0))
+					continue;
+				unsigned l = lo[x], h = hi[x];
+				if (pass == 0)
+					sb_printf(b, "<%04X> <%04X>\n", l, l);
+				else
+					sb_printf(b, "<%04X> <%04X> <%04X>\n", l, h, l);
+			}
+			sb_printf(b, "%s\n", pass == 0 ? "endbfchar" : "endbfrange");
+			i = j;
+		}
+	}
+	sb_printf(b, "endcmap\n"
+	             "CMapName currentdict /CMap defineresource pop\n"
+	             "end\n"
+	             "end\n");
+	free(lo);
+	free(hi);
+}
+
+/* Replaces libharu's /ToUnicode stream of a font with a correct CMap, tidies the
+ * descendant font's CIDSystemInfo, and warns about characters the font lacks. */
+static int fix_font(pdf_dev *dev, font_slot *fs)
+{
+	snprintf(dev->what, sizeof dev->what, "finishing font '%s'", fs->font->path);
+	HPDF_Dict tu = HPDF_Dict_GetItem(fs->hf, "ToUnicode", HPDF_OCLASS_DICT);
+	if (hp_obj(dev, tu) || hp_obj(dev, tu->stream))
+		return -1;
+	strbuf b = {NULL, 0, 0};
+	tounicode_cmap(&b, fs->used);
+	HPDF_MemStream_FreeData(tu->stream);
+	int bad = hp(dev, HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)b.s, (HPDF_UINT)b.len));
+	free(b.s);
+	if (bad)
+		return -1;
+	tu->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	/* Those keys described the encoding CMap the stream used to hold. */
+	static const char *const stale[] = {"Type", "CMapName", "CIDSystemInfo", "WMode",
+	                                    "UseCMap"};
+	for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++)
+		HPDF_Dict_RemoveElement(tu, stale[i]); /* absent keys are fine */
+
+	/* With Identity-H the conventional CIDFont ordering is "Identity"; libharu
+	 * writes "Identity-H", which some checkers flag. */
+	HPDF_Array desc = HPDF_Dict_GetItem(fs->hf, "DescendantFonts", HPDF_OCLASS_ARRAY);
+	HPDF_Dict cid = desc ? HPDF_Array_GetItem(desc, 0, HPDF_OCLASS_DICT) : NULL;
+	HPDF_Dict csi = cid ? HPDF_Dict_GetItem(cid, "CIDSystemInfo", HPDF_OCLASS_DICT) : NULL;
+	if (csi && add_text(dev, csi, "Ordering", "Identity"))
+		return -1;
+
+	int missing = 0;
+	char list[8 * MAX_MISSING_SHOWN + 1] = "";
+	/* The BMP minus controls: those were never drawn. */
+	for (uint32_t c = 0x20; c < 0x10000; c++) {
+		if (!(fs->used[c >> 3] & (1u << (c & 7))))
+			continue;
+		if (HPDF_TTFontDef_GetGlyphid(fs->def, (HPDF_UINT16)c) != 0)
+			continue;
+		if (missing < MAX_MISSING_SHOWN)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%sU+%04X",
+			         missing ? " " : "", (unsigned)c);
+		missing++;
+	}
+	if (missing)
+		tk_warn(dev->d, NULL, "print PDF: font '%s' (%s) has no glyph for %d character%s "
+		                      "(%s%s); they print as empty boxes",
+		        fs->font->name ? fs->font->name : fs->name, fs->font->path, missing,
+		        missing == 1 ? "" : "s", list, missing > MAX_MISSING_SHOWN ? " ..." : "");
+	return 0;
+}
+
+/* A placeholder /ID goes into the trailer before saving; afterwards both of its
+ * strings are replaced by the MD5 of the file. */
+static int add_id_placeholder(pdf_dev *dev)
+{
+	HPDF_BYTE zero[ID_LEN] = {0};
+	HPDF_Array id = HPDF_Array_New(dev->pdf->mmgr);
+	if (hp_obj(dev, id))
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		HPDF_Binary b = HPDF_Binary_New(dev->pdf->mmgr, zero, ID_LEN);
+		if (hp_obj(dev, b) || hp(dev, HPDF_Array_Add(id, b)))
+			return -1;
+	}
+	return hp(dev, HPDF_Dict_Add(dev->pdf->trailer, "ID", id));
+}
+
+static int fill_id(unsigned char *buf, size_t len)
+{
+	static const char trailer[] = "trailer";
+	char zeros[2 * ID_LEN + 3];
+	zeros[0] = '<';
+	memset(zeros + 1, '0', 2 * ID_LEN);
+	zeros[2 * ID_LEN + 1] = '>';
+	zeros[2 * ID_LEN + 2] = 0;
+	/* The trailer is at the very end; search the last few kilobytes only. */
+	size_t from = len > 4096 ? len - 4096 : 0;
+	unsigned char *t = NULL;
+	for (size_t i = from; i + sizeof trailer - 1 <= len; i++)
+		if (memcmp(buf + i, trailer, sizeof trailer - 1) == 0)
+			t = buf + i;
+	if (!t)
+		return -1;
+	unsigned char *at[2];
+	unsigned char *p = t, *end = buf + len;
+	for (int k = 0; k < 2; k++) {
+		size_t zl = strlen(zeros);
+		unsigned char *hit = NULL;
+		for (; p + zl <= end; p++)
+			if (memcmp(p, zeros, zl) == 0) {
+				hit = p;
+				break;
+			}
+		if (!hit)
+			return -1;
+		at[k] = hit + 1;
+		p = hit + zl;
+	}
+	HPDF_MD5_CTX ctx;
+	HPDF_BYTE digest[ID_LEN];
+	HPDF_MD5Init(&ctx);
+	HPDF_MD5Update(&ctx, buf, (HPDF_UINT32)len);
+	HPDF_MD5Final(digest, &ctx);
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < ID_LEN; i++) {
+			static const char hex[] = "0123456789ABCDEF";
+			at[k][2 * i] = (unsigned char)hex[digest[i] >> 4];
+			at[k][2 * i + 1] = (unsigned char)hex[digest[i] & 15];
+		}
+	return 0;
+}
+
+/* ---- the entry point ------------------------------------------------------- */
+
+static int build(pdf_dev *dev, const tk_doc *doc, unsigned char **out, size_t *out_len)
+{
+	HPDF_Doc pdf = dev->pdf;
+	snprintf(dev->what, sizeof dev->what, "setting up the document");
+	/* OutputIntents and soft masks are PDF 1.4. */
+	pdf->pdf_version = HPDF_VER_14;
+	if (hp(dev, HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL)) ||
+	    hp(dev, HPDF_UseUTFEncodings(pdf)) || hp(dev, HPDF_SetCurrentEncoder(pdf, "UTF-8")))
+		return -1;
+	if (set_info(dev, doc) || add_output_intent(dev, doc) || add_id_placeholder(dev))
+		return -1;
+
+	for (int i = 0; i < doc->n_pages && !dev->base.failed; i++)
+		tk_dl_run_page(&dev->base, doc->pages[i]);
+	if (dev->base.failed)
+		return -1;
+	if (doc->n_pages == 0) {
+		own_error(dev, "the document has no pages");
+		return -1;
+	}
+	if (dev->dropped)
+		tk_warn(dev->d, NULL, "print PDF: %ld character%s outside the Basic "
+		                      "Multilingual Plane (first U+%04X) cannot be drawn by "
+		                      "libharu and %s left out",
+		        dev->dropped, dev->dropped == 1 ? "" : "s", (unsigned)dev->first_dropped,
+		        dev->dropped == 1 ? "was" : "were");
+
+	for (int i = 0; i < dev->fonts_cap; i++)
+		if (dev->fonts[i].hf && fix_font(dev, &dev->fonts[i]))
+			return -1;
+
+	snprintf(dev->what, sizeof dev->what, "saving the PDF");
+	if (hp(dev, HPDF_SaveToStream(pdf)) || hp(dev, HPDF_ResetStream(pdf)))
+		return -1;
+	HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
+	if (size == 0) {
+		hp(dev, HPDF_INVALID_STREAM);
+		return -1;
+	}
+	unsigned char *buf = tk_xmalloc(size);
+	HPDF_UINT32 got = size;
+	/* Asking for exactly the stream's size: asking for more makes libharu report
+	 * HPDF_STREAM_EOF through the error handler. */
+	if (hp(dev, HPDF_ReadFromStream(pdf, buf, &got)) || got != size) {
+		free(buf);
+		if (!dev->base.failed)
+			hp(dev, HPDF_STREAM_EOF);
+		return -1;
+	}
+	if (fill_id(buf, size) != 0) {
+		free(buf);
+		own_error(dev, "cannot find the /ID placeholder in libharu's trailer");
+		return -1;
+	}
+	*out = buf;
+	*out_len = size;
+	return 0;
+}
+
+int tk_pdf_print_write(const tk_doc *doc, const char *path, tk_diag *d)
+{
+	pdf_dev dev;
+	memset(&dev, 0, sizeof dev);
+	dev.base.show_marks = 1;
+	dev.base.show_links = 0;
+	dev.base.begin_page = dev_begin_page;
+	dev.base.end_page = dev_end_page;
+	dev.base.fill_path = dev_fill_path;
+	dev.base.stroke_path = dev_stroke_path;
+	dev.base.glyphs = dev_glyphs;
+	dev.base.image = dev_image;
+	dev.base.clip_push = dev_clip_push;
+	dev.base.clip_pop = dev_clip_pop;
+	dev.d = d;
+
+	dev.pdf = HPDF_New(on_hpdf_error, &dev);
+	if (!dev.pdf) {
+		tk_error(d, NULL,
+		         "PDF backend (libharu): cannot create a document (out of memory)");
+		return -1;
+	}
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rc = build(&dev, doc, &data, &len);
+	if (rc != 0)
+		report_hpdf(&dev);
+	HPDF_Free(dev.pdf);
+	for (int i = 0; i < dev.fonts_cap; i++)
+		free(dev.fonts[i].used);
+	free(dev.fonts);
+	free(dev.images);
+	free(dev.text);
+	free(dev.pend);
+	if (rc == 0)
+		rc = tk_write_atomic(path, data, len, d);
+	free(data);
+	return rc;
+}
