@@ -649,20 +649,101 @@ static void fill_toc(tk_engine *e, const toc_job *t)
 	}
 }
 
-int tk_layout_doc(tk_engine *e, tk_doc *doc)
+static int valid_email(const char *s)
+{
+	const char *at = strchr(s, '@');
+	if (!at || at == s || strchr(at + 1, '@') || strchr(s, ' '))
+		return 0;
+	const char *dot = strrchr(at, '.');
+	return dot && dot > at + 1 && dot[1] && dot[2];
+}
+
+static int valid_phone(const char *s)
+{
+	int digits = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (!strchr(" +-().", *p))
+			return 0;
+	}
+	return digits >= 5 && digits <= 15;
+}
+
+/* Checks a record against the layout's merge rules; all problems are reported. */
+static void check_record(tk_engine *e, const tk_record *rec)
 {
 	const tk_layout *l = e->layout;
+	for (int i = 0; i < l->n_merge_required; i++) {
+		const tk_field *f = tk_record_field(rec, l->merge_required[i]);
+		if (!f || !f->text || !*f->text)
+			tk_error(e->d, &rec->loc, "'%s' is missing", l->merge_required[i]);
+	}
+	for (int i = 0; i < l->n_merge_email; i++) {
+		const tk_field *f = tk_record_field(rec, l->merge_email[i]);
+		if (f && f->text && *f->text && !valid_email(f->text))
+			tk_error(e->d, &f->loc, "'%s' is not an e-mail address", f->text);
+	}
+	for (int i = 0; i < l->n_merge_phone; i++) {
+		const tk_field *f = tk_record_field(rec, l->merge_phone[i]);
+		if (f && f->text && *f->text && !valid_phone(f->text))
+			tk_error(e->d, &f->loc, "'%s' is not a phone number", f->text);
+	}
+}
+
+static void layout_pages(composer *c);
+
+int tk_layout_doc(tk_engine *e, tk_doc *doc)
+{
 	int errors = tk_diag_errors(e->d);
 	composer c = {.e = e};
 	e->doc = doc;
+	const tk_content *ct = e->content;
+	if (ct->n_records == 0) {
+		layout_pages(&c);
+		return tk_diag_errors(e->d) > errors ? -1 : 0;
+	}
+	/* Data merge: the layout's pages once per record, every record checked. */
+	for (int i = 0; i < ct->n_records; i++) {
+		const tk_record *rec = &ct->records[i];
+		const char *lab = NULL;
+		if (e->layout->merge_label) {
+			const tk_field *f = tk_record_field(rec, e->layout->merge_label);
+			lab = f && f->text && *f->text ? f->text : NULL;
+		}
+		char ctx[160];
+		if (lab)
+			snprintf(ctx, sizeof ctx, "record %d (%.100s): ", i + 1, lab);
+		else
+			snprintf(ctx, sizeof ctx, "record %d: ", i + 1);
+		tk_diag_set_context(e->d, ctx);
+		e->record = rec->fields;
+		e->n_record = rec->n;
+		int before = tk_diag_errors(e->d);
+		check_record(e, rec);
+		if (tk_diag_errors(e->d) == before)
+			layout_pages(&c);
+		c.n_tocs = 0;
+	}
+	tk_diag_set_context(e->d, NULL);
+	e->record = NULL;
+	e->n_record = 0;
+	return tk_diag_errors(e->d) > errors ? -1 : 0;
+}
+
+static void layout_pages(composer *c)
+{
+	tk_engine *e = c->e;
+	const tk_layout *l = e->layout;
+	tk_doc *doc = e->doc;
 	for (int i = 0; i < l->n_pages; i++) {
 		const tk_pagespec *sp = &l->pages[i];
 		if (sp->last)
 			continue;
 		if (sp->flow)
-			flow_pages(&c, sp);
+			flow_pages(c, sp);
 		else
-			fixed_page(&c, sp);
+			fixed_page(c, sp);
 		if (doc->n_pages >= MAX_PAGES)
 			break;
 	}
@@ -679,14 +760,13 @@ int tk_layout_doc(tk_engine *e, tk_doc *doc)
 			tk_page *page = new_page(e, 0);
 			const tk_pagespec *side = master_side(e, l->pad_master, page->index);
 			const tk_pagespec *specs[1] = {side};
-			draw_frames(&c, page, side, specs, 1);
+			draw_frames(c, page, side, specs, 1);
 			tk_marks_add(e->a, page);
 		}
 	}
 	for (int i = 0; i < l->n_pages; i++)
 		if (l->pages[i].last)
-			fixed_page(&c, &l->pages[i]);
-	for (int i = 0; i < c.n_tocs; i++)
-		fill_toc(e, &c.tocs[i]);
-	return tk_diag_errors(e->d) > errors ? -1 : 0;
+			fixed_page(c, &l->pages[i]);
+	for (int i = 0; i < c->n_tocs; i++)
+		fill_toc(e, &c->tocs[i]);
 }

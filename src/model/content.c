@@ -2,7 +2,9 @@
  * (Markdown text or pictures) that the layout's frames show. */
 #include "model.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const tk_key image_keys[] = {
@@ -24,10 +26,16 @@ static const tk_key content_keys[] = {
 	{"language", TK_T_ENUM, "nb|nn|en", "the layout's", "Language of the text.", NULL, 0},
 	{"fields", TK_T_MAPOF, NULL, NULL, "Named texts (Markdown) and pictures ({image: "
 	 "file}) that frames show.", &image_ks, 0},
+	{"records", TK_T_LIST, NULL, NULL, "Data merge: a list of records (field: text); the "
+	 "layout's pages repeat for each.", NULL, TK_T_ANY},
+	{"records-csv", TK_T_PATH, NULL, NULL, "Data merge from a CSV file (UTF-8, header row "
+	 "with the field names), relative to the content file.", NULL, 0},
 	{NULL, 0, NULL, NULL, NULL, NULL, 0},
 };
 const tk_keyset tk_content_keys = {"content file", "A trykk content file.", content_keys,
                                    NULL};
+
+static int load_csv(tk_reader *r, tk_content *c, const char *path, const tk_loc *at);
 
 /* Directory part of path, with a trailing slash, or "" */
 static const char *dir_of(tk_arena *a, const char *path)
@@ -91,7 +99,191 @@ tk_content *tk_content_load(tk_reader *r, const tk_node *root, const char *path)
 			}
 		}
 	}
+	const tk_node *rs = tk_node_get(root, "records");
+	const tk_node *csv = tk_node_get(root, "records-csv");
+	if (rs && csv)
+		tk_error(r->d, &csv->loc, "give either 'records' or 'records-csv', not both");
+	else if (rs && rs->kind != TK_NODE_SEQ)
+		tk_error(r->d, &rs->loc, "records: expected a list of records (- name: ...)");
+	else if (rs) {
+		c->n_records = rs->n;
+		c->records = TK_NEWN(r->a, tk_record, rs->n);
+		for (int i = 0; i < rs->n; i++) {
+			const tk_node *rn = rs->items[i];
+			tk_record *rec = &c->records[i];
+			rec->loc = rn->loc;
+			if (rn->kind != TK_NODE_MAP) {
+				tk_error(r->d, &rn->loc, "record %d: expected fields (name: ...), found %s",
+				         i + 1, tk_node_kind_name(rn));
+				continue;
+			}
+			rec->n = rn->n;
+			rec->fields = TK_NEWN(r->a, tk_field, rn->n);
+			for (int k = 0; k < rn->n; k++) {
+				tk_field *f = &rec->fields[k];
+				f->name = rn->keys[k]->str;
+				f->loc = rn->items[k]->loc;
+				if (rn->items[k]->kind != TK_NODE_SCALAR)
+					tk_error(r->d, &rn->items[k]->loc, "record %d: field '%s' must be text",
+					         i + 1, f->name);
+				else
+					f->text = rn->items[k]->str;
+			}
+		}
+	} else if (csv) {
+		const char *p;
+		if (tk_node_string(r, csv, &p) == 1) {
+			const char *dir = dir_of(r->a, path);
+			load_csv(r, c, p[0] == '/' ? p : tk_arena_printf(r->a, "%s%s", dir, p), &csv->loc);
+		}
+	}
 	return tk_diag_errors(r->d) > errors ? NULL : c;
+}
+
+/* Reads a CSV file (RFC 4180: commas, quotes, doubled quotes, line breaks inside
+ * quotes) with a header row into records; every cell keeps its line and column. */
+static int load_csv(tk_reader *r, tk_content *c, const char *path, const tk_loc *at)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		tk_error(r->d, at, "cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	size_t cap = 4096, len = 0;
+	char *buf = tk_xmalloc(cap);
+	size_t got;
+	while ((got = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
+		len += got;
+		if (len + 1 >= cap) {
+			if (cap > 64u * 1024 * 1024) {
+				tk_error(r->d, at, "'%s' is larger than 64 MiB", path);
+				free(buf);
+				fclose(fp);
+				return -1;
+			}
+			cap *= 2;
+			buf = tk_xrealloc(buf, cap);
+		}
+	}
+	fclose(fp);
+	buf[len] = 0;
+	tk_diag_add_source(r->d, path, buf, len);
+	size_t i = 0;
+	if (len >= 3 && memcmp(buf, "ï»¿", 3) == 0)
+		i = 3; /* spreadsheet programs write a BOM */
+	int line = 1, col = 1, row = 0, ncols = 0, cap_rows = 0, bad = 0;
+	const char **header = NULL;
+	int hcap = 0;
+	tk_record *recs = NULL;
+	while (i <= len && !bad) {
+		/* one row */
+		int n = 0, fcap = 8;
+		tk_field *cells = TK_NEWN(r->a, tk_field, fcap);
+		tk_loc row_loc = {path, line, 1};
+		for (;;) {
+			tk_loc cell_loc = {path, line, col};
+			char *val = tk_arena_alloc(r->a, len - i + 1);
+			size_t o = 0;
+			if (i < len && buf[i] == '"') {
+				i++;
+				col++;
+				for (;;) {
+					if (i >= len) {
+						tk_error(r->d, &cell_loc, "unclosed quote in CSV cell");
+						bad = 1;
+						break;
+					}
+					if (buf[i] == '"' && buf[i + 1] == '"') {
+						val[o++] = '"';
+						i += 2;
+						col += 2;
+					} else if (buf[i] == '"') {
+						i++;
+						col++;
+						break;
+					} else {
+						if (buf[i] == '\n') {
+							line++;
+							col = 0;
+						}
+						val[o++] = buf[i++];
+						col++;
+					}
+				}
+			} else {
+				while (i < len && buf[i] != ',' && buf[i] != '\n' && buf[i] != '\r') {
+					val[o++] = buf[i++];
+					col++;
+				}
+			}
+			while (o && val[o - 1] == ' ')
+				o--;
+			val[o] = 0;
+			if (n == fcap) {
+				cells = tk_arena_grow(r->a, cells, (size_t)n, (size_t)fcap * 2, sizeof(tk_field));
+				fcap *= 2;
+			}
+			cells[n++] = (tk_field){.loc = cell_loc, .text = val};
+			if (i < len && buf[i] == ',') {
+				i++;
+				col++;
+				continue;
+			}
+			break;
+		}
+		if (i < len && buf[i] == '\r')
+			i++;
+		if (i < len && buf[i] == '\n')
+			i++;
+		else if (i >= len)
+			i = len + 1;
+		line++;
+		col = 1;
+		if (bad)
+			break;
+		if (n == 1 && !cells[0].text[0])
+			continue; /* blank line */
+		if (row == 0) {
+			ncols = n;
+			hcap = n;
+			header = TK_NEWN(r->a, const char *, hcap);
+			for (int k = 0; k < n; k++) {
+				header[k] = cells[k].text;
+				if (!*header[k]) {
+					tk_error(r->d, &cells[k].loc, "empty column name in the CSV header");
+					bad = 1;
+				}
+			}
+			row++;
+			continue;
+		}
+		if (n > ncols) {
+			tk_error(r->d, &cells[ncols].loc, "row has %d cells, the header names %d columns",
+			         n, ncols);
+			bad = 1;
+			break;
+		}
+		if (c->n_records == cap_rows) {
+			cap_rows = cap_rows ? cap_rows * 2 : 64;
+			recs = tk_arena_grow(r->a, recs, (size_t)c->n_records, (size_t)cap_rows,
+			                     sizeof(tk_record));
+		}
+		for (int k = 0; k < n; k++)
+			cells[k].name = header[k];
+		recs[c->n_records++] = (tk_record){row_loc, n, cells};
+		row++;
+	}
+	free(buf);
+	c->records = recs;
+	return bad ? -1 : 0;
+}
+
+const tk_field *tk_record_field(const tk_record *rec, const char *name)
+{
+	for (int i = 0; i < rec->n; i++)
+		if (strcmp(rec->fields[i].name, name) == 0)
+			return &rec->fields[i];
+	return NULL;
 }
 
 const tk_field *tk_content_field(const tk_content *c, const char *name)

@@ -214,6 +214,34 @@ static const tk_key impose_keys[] = {
 static const tk_keyset impose_ks = {"impose", "Imposition on press sheets.", impose_keys,
                                     NULL};
 
+static const tk_key merge_keys[] = {
+	{"required", TK_T_LIST, NULL, NULL, "Fields every record must have.", NULL, TK_T_STRING},
+	{"email", TK_T_LIST, NULL, NULL, "Fields that must be e-mail addresses.", NULL,
+	 TK_T_STRING},
+	{"phone", TK_T_LIST, NULL, NULL, "Fields that must be phone numbers.", NULL, TK_T_STRING},
+	{"label", TK_T_STRING, NULL, "first required field", "Field that names a record in "
+	 "messages.", NULL, 0},
+	{NULL, 0, NULL, NULL, NULL, NULL, 0},
+};
+static const tk_keyset merge_ks = {"merge", "Data merge checks.", merge_keys, NULL};
+
+static int string_list(tk_reader *r, const tk_node *map, const char *key, const char ***out)
+{
+	const tk_node *n = tk_node_get(map, key);
+	if (!n)
+		return 0;
+	if (n->kind != TK_NODE_SEQ) {
+		tk_error(r->d, &n->loc, "%s: expected a list of field names", key);
+		return 0;
+	}
+	*out = TK_NEWN(r->a, const char *, n->n);
+	int k = 0;
+	for (int i = 0; i < n->n; i++)
+		if (tk_node_string(r, n->items[i], &(*out)[k]) == 1)
+			k++;
+	return k;
+}
+
 static const tk_key layout_keys[] = {
 	{"name", TK_T_STRING, NULL, "file name", "Name of the layout.", NULL, 0},
 	{"description", TK_T_STRING, NULL, NULL, "What the layout is for.", NULL, 0},
@@ -235,6 +263,7 @@ static const tk_key layout_keys[] = {
 	{"pad", TK_T_MAP, NULL, NULL, "Round the page count up (4 for saddle stitch).", &pad_ks,
 	 0},
 	{"impose", TK_T_MAP, NULL, NULL, "Press sheets: saddle-stitch or n-up.", &impose_ks, 0},
+	{"merge", TK_T_MAP, NULL, NULL, "Data merge: checks on every record.", &merge_ks, 0},
 	{NULL, 0, NULL, NULL, NULL, NULL, 0},
 };
 const tk_keyset tk_layout_keys = {"layout", "A trykk layout file.", layout_keys, NULL};
@@ -773,6 +802,16 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 		tk_get_length(r, im, "gap", &l->impose_gap, -1, 0, 0);
 		if (l->impose == TK_IMPOSE_SADDLE && !l->pad_multiple)
 			l->pad_multiple = 4;
+	}
+
+	const tk_node *mg = tk_node_get(root, "merge");
+	if (mg && tk_check_keys(r, mg, &merge_ks) == 0) {
+		l->n_merge_required = string_list(r, mg, "required", &l->merge_required);
+		l->n_merge_email = string_list(r, mg, "email", &l->merge_email);
+		l->n_merge_phone = string_list(r, mg, "phone", &l->merge_phone);
+		tk_get_string(r, mg, "label", &l->merge_label);
+		if (!l->merge_label && l->n_merge_required)
+			l->merge_label = l->merge_required[0];
 	}
 	return tk_diag_errors(r->d) > errors ? NULL : l;
 }

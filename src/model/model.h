@@ -133,6 +133,10 @@ typedef struct tk_layout {
 	tk_impose_method impose;
 	double sheet_w, sheet_h, creep, impose_gap;
 	tk_loc impose_loc;
+	/* data merge checks */
+	const char **merge_required, **merge_email, **merge_phone;
+	int n_merge_required, n_merge_email, n_merge_phone;
+	const char *merge_label;   /* field that names a record in messages */
 } tk_layout;
 
 /* One named value of a content file: Markdown text or an image reference. */
@@ -144,6 +148,13 @@ typedef struct tk_field {
 	tk_loc image_loc;
 } tk_field;
 
+/* One record of a data merge: its fields, and where it was written. */
+typedef struct tk_record {
+	tk_loc loc;
+	int n;
+	tk_field *fields;
+} tk_record;
+
 typedef struct tk_content {
 	const char *path;
 	const char *layout;        /* layout name or path */
@@ -151,6 +162,8 @@ typedef struct tk_content {
 	const char *title, *author, *subject, *lang;
 	int n_fields;
 	tk_field *fields;
+	int n_records;             /* data merge: layout pages repeat per record */
+	tk_record *records;
 } tk_content;
 
 /* Key tables (also the source of the JSON Schemas). */
@@ -164,6 +177,7 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
                           const char *const *families, int n_families);
 
 const tk_field *tk_content_field(const tk_content *c, const char *name);
+const tk_field *tk_record_field(const tk_record *r, const char *name);
 const tk_pstyle *tk_layout_pstyle(const tk_layout *l, const char *name);
 const tk_cstyle *tk_layout_cstyle(const tk_layout *l, const char *name);
 const tk_master *tk_layout_master(const tk_layout *l, const char *name);
