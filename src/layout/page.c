@@ -91,7 +91,9 @@ static const char *expand(tk_engine *e, const char *tpl)
 	return r;
 }
 
-static tk_rect bleed_rect(const tk_frame *f, const tk_layout *l)
+/* The frame's box, run into the bleed on the edges where it touches the trim of
+ * page (a spread canvas is two pages wide). */
+static tk_rect bleed_rect(const tk_frame *f, const tk_layout *l, const tk_page *page)
 {
 	tk_rect r = f->r;
 	if (!f->bleed)
@@ -105,10 +107,10 @@ static tk_rect bleed_rect(const tk_frame *f, const tk_layout *l)
 		r.h += r.y + b;
 		r.y = -b;
 	}
-	if (r.x + r.w >= l->w - eps)
-		r.w = l->w + b - r.x;
-	if (r.y + r.h >= l->h - eps)
-		r.h = l->h + b - r.y;
+	if (r.x + r.w >= page->w - eps)
+		r.w = page->w + b - r.x;
+	if (r.y + r.h >= page->h - eps)
+		r.h = page->h + b - r.y;
 	return r;
 }
 
@@ -334,7 +336,7 @@ static int place_image(tk_engine *e, tk_page *page, const tk_frame *f)
 	const tk_image *img = tk_images_load(e->images, e->d, fld->image, &fld->image_loc);
 	if (!img)
 		return -1;
-	tk_rect box = bleed_rect(f, e->layout);
+	tk_rect box = bleed_rect(f, e->layout, page);
 	double sx = box.w / img->width, sy = box.h / img->height;
 	double s = f->image_fit ? fmin(sx, sy) : fmax(sx, sy);
 	double w = img->width * s, h = img->height * s;
@@ -419,7 +421,7 @@ static int place_qr(tk_engine *e, tk_page *page, const tk_frame *f)
 static void place_rect(tk_engine *e, tk_page *page, const tk_frame *f)
 {
 	if (f->has_fill && f->kind == TK_FRAME_RECT) {
-		tk_item *it = tk_dl_fill_rect(e->a, page, bleed_rect(f, e->layout), f->fill);
+		tk_item *it = tk_dl_fill_rect(e->a, page, bleed_rect(f, e->layout, page), f->fill);
 		it->loc = f->loc;
 		it->frame = f->name;
 	}
@@ -448,7 +450,17 @@ typedef struct composer {
 	tk_engine *e;
 	toc_job tocs[8];
 	int n_tocs;
+	/* on a spread canvas: the folios of the left and right page */
+	const char *spread_label[2];
+	double half_w;
 } composer;
+
+/* {page} on a spread canvas is the folio of the page the frame sits on. */
+static void frame_label(composer *c, const tk_frame *f)
+{
+	if (c->spread_label[0])
+		c->e->page_label = c->spread_label[f->r.x + f->r.w / 2 >= c->half_w];
+}
 
 /* Draws the frames of spec (all but flow frames) on page. */
 static void draw_frames(composer *c, tk_page *page, const tk_pagespec *spec,
@@ -461,8 +473,9 @@ static void draw_frames(composer *c, tk_page *page, const tk_pagespec *spec,
 		const tk_frame *f = &spec->frames[j];
 		if (f->flow)
 			continue;
+		frame_label(c, f);
 		if (f->has_fill && f->kind != TK_FRAME_RECT && f->kind != TK_FRAME_LINE) {
-			tk_item *it = tk_dl_fill_rect(e->a, page, bleed_rect(f, e->layout), f->fill);
+			tk_item *it = tk_dl_fill_rect(e->a, page, bleed_rect(f, e->layout, page), f->fill);
 			it->loc = f->loc;
 			it->frame = f->name;
 		}
@@ -582,14 +595,147 @@ static int flow_pages(composer *c, const tk_pagespec *sp)
 	return 0;
 }
 
+/* On a fixed page, frames with flow: true that show the same field are threaded:
+ * the story runs through them in the order the layout lists them. */
+static void thread_frames(composer *c, tk_page *page, const tk_pagespec *sp,
+                          const tk_pagespec *const *all, int n_all)
+{
+	tk_engine *e = c->e;
+	const tk_frame *obs[32];
+	int n_obs = wrap_frames(all, n_all, obs, 32);
+	for (int i = 0; i < sp->n_frames; i++) {
+		const tk_frame *f = &sp->frames[i];
+		if (!f->flow || !f->content || f->kind != TK_FRAME_TEXT)
+			continue;
+		int seen = 0;
+		for (int k = 0; k < i; k++)
+			seen |= sp->frames[k].flow && sp->frames[k].content &&
+			        strcmp(sp->frames[k].content, f->content) == 0;
+		if (seen)
+			continue;
+		tk_loc loc;
+		tk_para *paras = frame_paras(e, f, f->content, &loc);
+		if (!paras)
+			continue;
+		tk_flow fl;
+		tk_flow_init(&fl, e, paras, 1);
+		int done = 0;
+		const tk_frame *last = f;
+		for (int k = i; k < sp->n_frames && !done; k++) {
+			const tk_frame *g = &sp->frames[k];
+			if (!g->flow || !g->content || strcmp(g->content, f->content) != 0)
+				continue;
+			last = g;
+			tk_region reg[64];
+			int nr = frame_regions(g, page, obs, n_obs, reg, 64);
+			for (int r = 0; r < nr && !done; r++)
+				done = tk_flow_fill(&fl, &reg[r]);
+		}
+		if (done < 0 || flow_errors(e, &fl, f) < 0)
+			continue;
+		if (!done) {
+			const tk_para *at = fl.cur;
+			while (at->whole)
+				at = at->whole;
+			tk_error(e->d, &at->loc, "the story '%s' does not fit in its frames (it "
+			         "overflows frame '%s' from this paragraph on)", f->content, last->name);
+			continue;
+		}
+		emit(e, &fl, 0, fl.n, 0);
+	}
+}
+
+/* A spread: the page spec is laid out on a canvas two pages wide, then cut into a
+ * left and a right page. Graphics go to both pages, clipped to each page's bleed;
+ * every glyph goes to exactly one page (the one holding its centre), so a headline
+ * across the fold is split there with no glyph lost or doubled. */
+static void spread_page(composer *c, const tk_pagespec *sp)
+{
+	tk_engine *e = c->e;
+	const tk_layout *l = e->layout;
+	tk_page *left = new_page(e, sp->folio);
+	tk_page *right = new_page(e, sp->folio);
+	tk_page *canvas = tk_dl_page_new(e->a, NULL, 2 * l->w, l->h, l->bleed, 0);
+	c->spread_label[0] = sp->folio ? left->label : "";
+	c->spread_label[1] = sp->folio ? right->label : "";
+	c->half_w = l->w;
+	const tk_pagespec *specs[1] = {sp};
+	draw_frames(c, canvas, sp, specs, 1);
+	thread_frames(c, canvas, sp, specs, 1);
+	c->spread_label[0] = c->spread_label[1] = NULL;
+	tk_page *half[2] = {left, right};
+	tk_page *group = NULL;
+	for (tk_item *it = canvas->first; it; it = it->next) {
+		if (it->kind == TK_ITEM_GLYPHS) {
+			group = NULL;
+			const tk_glyph_run *run = it->run;
+			for (int side = 0; side < 2; side++) {
+				tk_glyph_run *part = TK_NEW(e->a, tk_glyph_run);
+				*part = *run;
+				part->glyphs = TK_NEWN(e->a, tk_glyph, run->n);
+				part->n = 0;
+				for (int g = 0; g < run->n; g++) {
+					tk_glyph gl = run->glyphs[g];
+					if ((gl.x + gl.advance / 2 >= l->w) != side)
+						continue;
+					gl.x -= (float)(side * l->w);
+					part->glyphs[part->n++] = gl;
+				}
+				if (!part->n)
+					continue;
+				tk_item *ni = tk_dl_add(e->a, half[side], TK_ITEM_GLYPHS);
+				ni->run = part;
+				ni->loc = it->loc;
+				ni->frame = it->frame;
+			}
+			continue;
+		}
+		if (it->kind == TK_ITEM_LINK || it->kind == TK_ITEM_DEST) {
+			group = NULL;
+			int side = it->rect.x + it->rect.w / 2 >= l->w;
+			tk_item *ni = tk_dl_add(e->a, half[side], it->kind);
+			tk_item *keep = ni->next;
+			*ni = *it;
+			ni->next = keep;
+			ni->rect.x -= side * l->w;
+			continue;
+		}
+		/* Graphics: collected into a group placed on both pages under a clip. */
+		if (!group) {
+			group = tk_dl_page_new(e->a, NULL, 2 * l->w, l->h, l->bleed, 0);
+			for (int side = 0; side < 2; side++) {
+				tk_page *p = half[side];
+				tk_item *clip = tk_dl_add(e->a, p, TK_ITEM_CLIP);
+				clip->path = tk_path_rect(e->a, -l->bleed, -l->bleed, l->w + 2 * l->bleed,
+				                          l->h + 2 * l->bleed);
+				tk_item *pl = tk_dl_add(e->a, p, TK_ITEM_PAGE);
+				pl->page = group;
+				pl->matrix = tk_matrix_translate(-side * l->w, 0);
+				tk_dl_add(e->a, p, TK_ITEM_POP);
+			}
+		}
+		tk_item *ni = tk_dl_add(e->a, group, it->kind);
+		tk_item *keep = ni->next;
+		*ni = *it;
+		ni->next = keep;
+	}
+	tk_marks_add(e->a, left);
+	tk_marks_add(e->a, right);
+}
+
 static void fixed_page(composer *c, const tk_pagespec *sp)
 {
 	tk_engine *e = c->e;
+	if (e->layout->spread) {
+		spread_page(c, sp);
+		return;
+	}
 	tk_page *page = new_page(e, sp->folio);
 	const tk_pagespec *side = master_side(e, sp->master, page->index);
 	const tk_pagespec *specs[2] = {side, sp};
 	draw_frames(c, page, side, specs, 2);
 	draw_frames(c, page, sp, specs, 2);
+	thread_frames(c, page, sp, specs, 2);
 	tk_marks_add(e->a, page);
 }
 
