@@ -241,11 +241,18 @@ int tk_job_build(tk_session *s, const char *path)
 	const char *print_path = tk_arena_printf(a, "%s/%s.pdf", od, stem);
 	if ((s->o.outputs & TK_OUT_PRINT) && tk_pdf_print_write(doc, print_path, d) < 0)
 		goto done;
+	/* A newspaper spread is proofed and read on screen as the spread it is; a
+	 * booklet's proofs show reader spreads (1, 2|3, ...) as it will be held. */
+	const tk_doc *screen = l->spread ? tk_doc_spreads(a, doc, 0) : doc;
+	const tk_doc *proof = l->spread                        ? screen
+	                      : l->impose == TK_IMPOSE_SADDLE ? tk_doc_spreads(a, doc, 1)
+	                                                       : doc;
 	if ((s->o.outputs & TK_OUT_SCREEN) &&
-	    tk_pdf_screen_write(doc, color, tk_arena_printf(a, "%s/%s-screen.pdf", od, stem), d) < 0)
+	    tk_pdf_screen_write(screen, color, tk_arena_printf(a, "%s/%s-screen.pdf", od, stem),
+	                        d) < 0)
 		goto done;
 	if ((s->o.outputs & TK_OUT_PROOF) &&
-	    tk_png_proofs_write(doc, color, tk_arena_printf(a, "%s/%s-proof-%%d.png", od, stem),
+	    tk_png_proofs_write(proof, color, tk_arena_printf(a, "%s/%s-proof-%%d.png", od, stem),
 	                        s->o.proof_dpi, 0, d) < 0)
 		goto done;
 	if ((s->o.outputs & TK_OUT_TRACE) &&

@@ -143,6 +143,10 @@ tk_path *tk_path_rect(struct tk_arena *a, double x, double y, double w, double h
 /* Sets doc->fonts to the fonts its glyph runs use (also inside placed pages), in
  * first-use order; max_id bounds the font ids. */
 void tk_doc_collect_fonts(struct tk_arena *a, tk_doc *doc, int max_id);
+/* A document of spreads made from doc's pages, each placed (clipped to its trim)
+ * side by side: 1|2, 3|4, ... or, with first_alone, 1, 2|3, 4|5, ... as a reader
+ * sees a bound booklet. The new pages have no bleed and no marks. */
+tk_doc *tk_doc_spreads(struct tk_arena *a, const tk_doc *doc, int first_alone);
 /* Convenience: a filled rectangle. */
 tk_item *tk_dl_fill_rect(struct tk_arena *a, tk_page *page, tk_rect r, tk_cmyk c);
 

@@ -185,3 +185,36 @@ void tk_doc_collect_fonts(tk_arena *a, tk_doc *doc, int max_id)
 	for (int i = 0; i < doc->n_pages; i++)
 		collect(doc->pages[i], used, doc, 0);
 }
+
+static void place(tk_arena *a, tk_page *sheet, const tk_page *p, double x)
+{
+	tk_item *clip = tk_dl_add(a, sheet, TK_ITEM_CLIP);
+	clip->path = tk_path_rect(a, x, 0, p->w, p->h);
+	tk_item *it = tk_dl_add(a, sheet, TK_ITEM_PAGE);
+	it->page = p;
+	it->matrix = tk_matrix_translate(x, 0);
+	tk_dl_add(a, sheet, TK_ITEM_POP);
+}
+
+tk_doc *tk_doc_spreads(tk_arena *a, const tk_doc *doc, int first_alone)
+{
+	tk_doc *out = TK_NEW(a, tk_doc);
+	*out = *doc;
+	out->pages = NULL;
+	out->n_pages = out->pages_cap = 0;
+	int i = 0;
+	if (first_alone && doc->n_pages) {
+		const tk_page *p = doc->pages[0];
+		place(a, tk_dl_page_new(a, out, p->w, p->h, 0, 0), p, 0);
+		i = 1;
+	}
+	for (; i < doc->n_pages; i += 2) {
+		const tk_page *l = doc->pages[i];
+		const tk_page *r = i + 1 < doc->n_pages ? doc->pages[i + 1] : NULL;
+		tk_page *sheet = tk_dl_page_new(a, out, l->w + (r ? r->w : 0), l->h, 0, 0);
+		place(a, sheet, l, 0);
+		if (r)
+			place(a, sheet, r, l->w);
+	}
+	return out;
+}
