@@ -45,7 +45,7 @@ build/pngdiff: tests/tools/pngdiff.c
 	@mkdir -p build
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lpng
 
-check: deps trykk build/unit_tests build/pngdiff
+check: deps trykk build/unit_tests build/pngdiff build/keydoc
 	./tests/run.sh
 
 clean:
@@ -55,3 +55,6 @@ install: trykk
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 trykk $(DESTDIR)$(PREFIX)/bin/trykk
 	[ ! -f docs/trykk.1 ] || install -m 644 docs/trykk.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+build/keydoc: tests/tools/keydoc.c $(LIB_OBJ)
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)

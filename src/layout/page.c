@@ -34,6 +34,17 @@ static const char *var(const tk_engine *e, const char *name)
 		return e->section;
 	if (strcmp(name, "title") == 0 && !field(e, "title"))
 		return e->content->title;
+	const char *dot = strrchr(name, '.');
+	if (dot && dot - name < 60) {
+		char base[64];
+		memcpy(base, name, (size_t)(dot - name));
+		base[dot - name] = 0;
+		const tk_field *f = field(e, base);
+		if (f && strcmp(dot, ".caption") == 0)
+			return f->caption;
+		if (f && strcmp(dot, ".credit") == 0)
+			return f->credit;
+	}
 	const tk_field *f = field(e, name);
 	return f ? f->text : NULL;
 }

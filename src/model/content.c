@@ -91,6 +91,8 @@ tk_content *tk_content_load(tk_reader *r, const tk_node *root, const char *path)
 					f->image = p[0] == '/' ? p : tk_arena_printf(r->a, "%s%s", dir, p);
 					f->image_loc = im->loc;
 				}
+				tk_get_string(r, v, "caption", &f->caption);
+				tk_get_string(r, v, "credit", &f->credit);
 			} else {
 				tk_error(r->d, &v->loc,
 				         "field '%s' must be text or a picture ({image: file.png}), not a "

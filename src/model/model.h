@@ -146,6 +146,7 @@ typedef struct tk_field {
 	const char *text;          /* NULL for images */
 	const char *image;         /* path resolved against the content file */
 	tk_loc image_loc;
+	const char *caption, *credit; /* of a picture: {name.caption}, {name.credit} */
 } tk_field;
 
 /* One record of a data merge: its fields, and where it was written. */
