@@ -9,6 +9,7 @@ cd "$(dirname "$0")/../.." || exit 2
 OUT=tests/out/errors
 rm -rf "$OUT" && mkdir -p "$OUT"
 for yaml in tests/errors/cases/*.yaml; do
+	[ -e "$yaml" ] || continue
 	name=$(basename "$yaml" .yaml)
 	exp=tests/errors/cases/$name.expected
 	want_status=1
