@@ -13,6 +13,7 @@
 #include "layout/layout.h"
 #include "model/model.h"
 #include "out/out.h"
+#include "paths.h"
 #include "text/text.h"
 #include "yaml/tree.h"
 
@@ -32,6 +33,7 @@ struct tk_session {
 	tk_diag *d;
 	tk_shaper *shaper;
 	tk_hyph *hyph;
+	tk_paths *paths;
 };
 
 tk_session *tk_session_new(const tk_job_opts *o, tk_diag *d)
@@ -55,6 +57,16 @@ tk_session *tk_session_new(const tk_job_opts *o, tk_diag *d)
 		return NULL;
 	}
 	s->hyph = tk_hyph_new();
+	s->paths = tk_paths_new(s->o.root, d);
+	for (int i = 0; s->paths && i < o->n_allow; i++)
+		if (tk_paths_allow(s->paths, o->allow[i], d) < 0) {
+			tk_session_free(s);
+			return NULL;
+		}
+	if (!s->paths) {
+		tk_session_free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -64,6 +76,7 @@ void tk_session_free(tk_session *s)
 		return;
 	tk_shaper_free(s->shaper);
 	tk_hyph_free(s->hyph);
+	tk_paths_free(s->paths);
 	free(s);
 }
 
@@ -179,7 +192,7 @@ int tk_job_build(tk_session *s, const char *path)
 	tk_diag *d = s->d;
 	int errors0 = tk_diag_errors(d);
 	tk_arena *a = tk_arena_new();
-	tk_reader r = {.a = a, .d = d, .scale = 1};
+	tk_reader r = {.a = a, .d = d, .scale = 1, .paths = s->paths};
 	int rc = TK_EXIT_INPUT;
 	tk_color *color = NULL;
 
@@ -191,6 +204,8 @@ int tk_job_build(tk_session *s, const char *path)
 		goto done;
 	const char *lpath = find_layout(s, a, c);
 	if (!lpath)
+		goto done;
+	if (!s->o.layout && tk_paths_check(s->paths, lpath, "layout", d, &c->layout_loc) < 0)
 		goto done;
 	tk_node *lroot = tk_yaml_load_file(a, d, lpath, NULL);
 	if (!lroot)
@@ -211,6 +226,8 @@ int tk_job_build(tk_session *s, const char *path)
 			icc = def;
 	}
 	tk_loc lloc = {lpath, 0, 0};
+	if (icc && tk_paths_check(s->paths, icc, "ICC profile", d, &lloc) < 0)
+		goto done;
 	color = tk_color_new(icc, d, &lloc);
 	if (!color)
 		goto done;

@@ -20,6 +20,8 @@ typedef struct tk_job_opts {
 	const char *root;          /* project folder with fonts/ and layouts/, default "." */
 	unsigned outputs;          /* TK_OUT_* */
 	double proof_dpi;          /* default 100 */
+	const char **allow;        /* --allow-outside folders */
+	int n_allow;
 	int verbose, quiet, progress;
 } tk_job_opts;
 

@@ -2,6 +2,8 @@
  * (Markdown text or pictures) that the layout's frames show. */
 #include "model.h"
 
+#include "../paths.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +92,7 @@ tk_content *tk_content_load(tk_reader *r, const tk_node *root, const char *path)
 				else if (tk_node_string(r, im, &p) == 1) {
 					f->image = p[0] == '/' ? p : tk_arena_printf(r->a, "%s%s", dir, p);
 					f->image_loc = im->loc;
+					tk_paths_check(r->paths, f->image, "picture", r->d, &im->loc);
 				}
 				tk_get_string(r, v, "caption", &f->caption);
 				tk_get_string(r, v, "credit", &f->credit);
@@ -136,7 +139,9 @@ tk_content *tk_content_load(tk_reader *r, const tk_node *root, const char *path)
 		const char *p;
 		if (tk_node_string(r, csv, &p) == 1) {
 			const char *dir = dir_of(r->a, path);
-			load_csv(r, c, p[0] == '/' ? p : tk_arena_printf(r->a, "%s%s", dir, p), &csv->loc);
+			const char *full = p[0] == '/' ? p : tk_arena_printf(r->a, "%s%s", dir, p);
+			if (tk_paths_check(r->paths, full, "CSV file", r->d, &csv->loc) == 0)
+				load_csv(r, c, full, &csv->loc);
 		}
 	}
 	return tk_diag_errors(r->d) > errors ? NULL : c;

@@ -57,6 +57,7 @@ typedef struct tk_reader {
 	const char **swatch_names;
 	const tk_cmyk *swatches;
 	double scale;
+	const struct tk_paths *paths;  /* where referenced files may be, NULL: anywhere */
 } tk_reader;
 
 /* Reports unknown keys of map (with a did-you-mean) and returns the number found;
