@@ -22,6 +22,7 @@ static const char usage[] =
     "  --only LIST      outputs to make, comma-separated: print, screen, proof, trace\n"
     "                   (default: print,screen,proof)\n"
     "  --root DIR       project folder holding fonts/ and layouts/ (default: .)\n"
+    "  --allow-outside DIR  also read pictures and files from DIR (outside the project)\n"
     "  -q, --quiet      no progress lines, errors only\n"
     "  -v, --verbose    also informational messages (e.g. sizes chosen by fit)\n"
     "\n"
@@ -105,6 +106,12 @@ static int cmd_build(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--layout") == 0 && val) {
 			o.layout = val;
+			i++;
+		} else if (strcmp(a, "--allow-outside") == 0 && val) {
+			static const char *allow[16];
+			if (o.n_allow < 16)
+				allow[o.n_allow++] = val;
+			o.allow = allow;
 			i++;
 		} else if (strcmp(a, "--root") == 0 && val) {
 			o.root = val;
