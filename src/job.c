@@ -234,7 +234,8 @@ int tk_job_build(tk_session *s, const char *path)
 
 	tk_engine e = {.a = a, .d = d, .shaper = s->shaper, .hyph = s->hyph,
 	               .images = tk_images_new(a, color), .layout = l, .content = c,
-	               .lang = c->lang ? c->lang : l->lang, .verbose = s->o.verbose};
+	               .lang = c->lang ? c->lang : l->lang, .verbose = s->o.verbose,
+	               .paths = s->paths};
 	tk_doc *doc = TK_NEW(a, tk_doc);
 	if (tk_layout_doc(&e, doc) < 0)
 		goto done;

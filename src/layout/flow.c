@@ -12,6 +12,8 @@
  * A rule gives way only when keeping it would leave a fresh column empty. */
 #include "flow.h"
 
+#include "../paths.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,19 +87,15 @@ static int fit_lines(const tk_flow *f, const tk_region *r, const tk_para *p,
 	return k;
 }
 
+static void push(tk_flow *f, tk_placed pl);
+
 static void commit(tk_flow *f, const tk_region *r, const tk_para *p, const tk_shaped *sh,
                    int k, const double *bases)
 {
 	for (int i = 0; i < k; i++) {
-		if (f->n == f->cap) {
-			int cap = f->cap ? f->cap * 2 : 64;
-			f->out = tk_arena_grow(f->e->a, f->out, (size_t)f->n, (size_t)cap,
-			                       sizeof(tk_placed));
-			f->cap = cap;
-		}
 		const tk_line *ln = &sh->lines[i];
-		f->out[f->n++] = (tk_placed){ln, p, r->page, r->frame, r->x, bases[i],
-		                             i == 0 && !p->tail};
+		push(f, (tk_placed){ln, p, r->page, r->frame, r->x, bases[i], i == 0 && !p->tail,
+		                    NULL, 0, 0});
 		if (ln->overfull && !f->overfull) {
 			f->overfull = 1;
 			f->overfull_at = p;
@@ -114,7 +112,47 @@ static void commit(tk_flow *f, const tk_region *r, const tk_para *p, const tk_sh
 
 static int keeps(const tk_para *p)
 {
-	return p->kind == TK_PARA_HEADING || p->style->keep_with_next;
+	return p->kind == TK_PARA_HEADING || p->kind == TK_PARA_FIGURE || p->style->keep_with_next;
+}
+
+static void push(tk_flow *f, tk_placed pl)
+{
+	if (f->n == f->cap) {
+		int cap = f->cap ? f->cap * 2 : 64;
+		f->out = tk_arena_grow(f->e->a, f->out, (size_t)f->n, (size_t)cap, sizeof(tk_placed));
+		f->cap = cap;
+	}
+	f->out[f->n++] = pl;
+}
+
+/* A figure: the picture at the column's width (at most 60 % of the column high),
+ * moved on whole to the next region when it does not fit. 1 placed, 0 no room. */
+static int figure(tk_flow *f, const tk_region *r, const tk_para *p)
+{
+	if (tk_paths_check(f->e->paths, p->text, "picture", f->e->d, &p->loc) < 0)
+		return -1;
+	const tk_image *img = tk_images_load(f->e->images, f->e->d, p->text, &p->loc);
+	if (!img)
+		return -1;
+	double w = r->w, h = w * img->height / img->width;
+	if (h > r->h * 0.6) {
+		h = r->h * 0.6;
+		w = h * img->width / img->height;
+	}
+	double s = f->scale;
+	double top = f->have_y ? f->y + f->pending + p->style->space_before * s +
+	                             (p->style->leading - p->style->size) * s
+	                       : r->y;
+	if (top + h > r->y + r->h + 0.01)
+		return f->in_col == 0 && r->new_column ? -2 : 0;
+	push(f, (tk_placed){NULL, p, r->page, r->frame, r->x, top, 1, img, w, h});
+	/* The next baseline follows one leading below, like a line of text would. */
+	f->y = top + h;
+	f->have_y = 1;
+	f->in_col++;
+	if (top + h > f->bottom)
+		f->bottom = top + h;
+	return 1;
 }
 
 int tk_flow_fill(tk_flow *f, const tk_region *r)
@@ -128,6 +166,21 @@ int tk_flow_fill(tk_flow *f, const tk_region *r)
 	f->bottom = r->y;
 	while (f->cur) {
 		const tk_para *p = f->cur;
+		if (p->kind == TK_PARA_FIGURE) {
+			int rc = figure(f, r, p);
+			if (rc == -2) {
+				tk_error(f->e->d, &p->loc, "picture '%s' does not fit in an empty column",
+				         p->text);
+				rc = -1;
+			}
+			if (rc < 0)
+				return -1;
+			if (rc == 0)
+				return 0;
+			f->pending = p->style->space_after * f->scale;
+			f->cur = p->next;
+			continue;
+		}
 		const tk_shaped *sh = shape(f, p, r->w);
 		if (!sh)
 			return -1;
@@ -154,7 +207,7 @@ int tk_flow_fill(tk_flow *f, const tk_region *r)
 			}
 			return 0;
 		}
-		if (keeps(p) && p->next && f->in_col > 0) {
+		if (keeps(p) && p->next && p->next->kind != TK_PARA_FIGURE && f->in_col > 0) {
 			/* Lookahead: the next paragraph's first lines must fit below. */
 			const tk_shaped *nx = shape(f, p->next, r->w);
 			if (!nx)

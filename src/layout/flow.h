@@ -25,6 +25,8 @@ typedef struct tk_placed {
 	const tk_frame *frame;
 	double x, baseline;
 	int para_first;            /* first line of a whole paragraph (not of a tail) */
+	const tk_image *img;       /* a figure instead of a line (ln NULL): top-left at */
+	double img_w, img_h;       /* x, baseline */
 } tk_placed;
 
 #define TK_SHAPE_CACHE 4

@@ -30,6 +30,7 @@ typedef struct tk_engine {
 	const tk_content *content;
 	const char *lang;
 	int verbose;
+	const struct tk_paths *paths; /* where pictures may come from */
 	/* the record being merged (data merge), or none */
 	const tk_field *record;
 	int n_record;

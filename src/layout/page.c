@@ -147,6 +147,14 @@ static void emit(tk_engine *e, const tk_flow *f, int from, int to, double dy)
 		const tk_placed *pl = &f->out[i];
 		const tk_line *ln = pl->ln;
 		tk_page *page = pl->page;
+		if (!ln) {
+			tk_item *it = tk_dl_add(e->a, page, TK_ITEM_IMAGE);
+			it->image = pl->img;
+			it->matrix = (tk_matrix){pl->img_w, 0, 0, pl->img_h, pl->x, pl->baseline + dy};
+			it->loc = pl->p->loc;
+			it->frame = pl->frame->name;
+			continue;
+		}
 		for (int r = 0; r < ln->n_runs; r++) {
 			const tk_glyph_run *src = &ln->runs[r];
 			tk_glyph_run *run = TK_NEW(e->a, tk_glyph_run);

@@ -30,6 +30,9 @@ typedef struct builder {
 	int item_first;
 	int heading;
 	int line;
+	int image_start;           /* where an image's alt text starts in buf, or -1 */
+	const char *image_url;
+	int figure;                /* the paragraph being ended is a figure/caption */
 } builder;
 
 static void append(builder *b, const char *s, int n)
@@ -90,6 +93,10 @@ static const tk_pstyle *style_for(const tk_para_styles *ps, tk_para_kind kind, i
 	case TK_PARA_ITEM:
 		s = tk_layout_pstyle(l, "bullet");
 		break;
+	case TK_PARA_CAPTION:
+		s = tk_layout_pstyle(l, "caption");
+		break;
+	case TK_PARA_FIGURE:
 	case TK_PARA_BODY:
 		break;
 	}
@@ -121,7 +128,9 @@ static void end_para(builder *b)
 	for (int i = 0; i < p->n_spans; i++)
 		if (p->spans[i].end > p->len)
 			p->spans[i].end = p->len;
-	if (b->heading) {
+	if (b->figure) {
+		p->kind = (tk_para_kind)b->figure;
+	} else if (b->heading) {
 		p->kind = TK_PARA_HEADING;
 		p->level = b->heading;
 	} else if (b->list_depth) {
@@ -186,7 +195,7 @@ tk_para *tk_markdown_parse(tk_arena *a, const char *src, int markdown, const tk_
 		return plain_lines(a, src, loc, ps);
 	cmark_node *doc = cmark_parse_document(src, strlen(src), CMARK_OPT_DEFAULT);
 	cmark_iter *it = cmark_iter_new(doc);
-	builder b = {.a = a, .ps = ps, .loc = loc};
+	builder b = {.a = a, .ps = ps, .loc = loc, .image_start = -1};
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -259,6 +268,39 @@ tk_para *tk_markdown_parse(tk_arena *a, const char *src, int markdown, const tk_
 			break;
 		case CMARK_NODE_STRONG:
 			b.strong += enter ? 1 : -1;
+			break;
+		case CMARK_NODE_IMAGE:
+			if (enter) {
+				b.image_start = b.len;
+				b.image_url = tk_arena_strdup(a, cmark_node_get_url(n));
+			} else if (b.image_start == 0 && !cmark_node_next(n) &&
+			           cmark_node_get_type(cmark_node_parent(n)) == CMARK_NODE_PARAGRAPH) {
+				/* An image alone in its paragraph: a figure, then its caption. */
+				const char *dir = loc->file ? strrchr(loc->file, '/') : NULL;
+				int caption_len = b.len;
+				char *caption = tk_arena_strndup(a, b.buf ? b.buf : "", (size_t)caption_len);
+				tk_span *spans = b.spans;
+				int n_spans = b.n_spans;
+				start_para(&b, b.line);
+				const char *url = b.image_url;
+				if (url[0] != '/' && dir)
+					url = tk_arena_printf(a, "%.*s/%s", (int)(dir - loc->file), loc->file, url);
+				text(&b, url, (int)strlen(url), 0);
+				b.figure = TK_PARA_FIGURE;
+				end_para(&b);
+				start_para(&b, b.line);
+				if (caption_len) {
+					append(&b, caption, caption_len);
+					b.spans = spans;
+					b.n_spans = b.cap_spans = n_spans;
+				}
+				b.figure = TK_PARA_CAPTION;
+				end_para(&b);
+				b.figure = 0;
+				start_para(&b, b.line);
+			}
+			if (!enter)
+				b.image_start = -1;
 			break;
 		case CMARK_NODE_LINK:
 			b.uri = enter ? tk_arena_strdup(a, cmark_node_get_url(n)) : NULL;

@@ -18,7 +18,14 @@ typedef struct tk_span {
 	const char *uri;           /* link target */
 } tk_span;
 
-typedef enum { TK_PARA_BODY, TK_PARA_HEADING, TK_PARA_QUOTE, TK_PARA_ITEM } tk_para_kind;
+typedef enum {
+	TK_PARA_BODY,
+	TK_PARA_HEADING,
+	TK_PARA_QUOTE,
+	TK_PARA_ITEM,
+	TK_PARA_FIGURE,            /* a picture set in the flow; text is its path */
+	TK_PARA_CAPTION            /* the caption under a figure */
+} tk_para_kind;
 
 typedef struct tk_para {
 	tk_para_kind kind;
@@ -40,7 +47,9 @@ typedef struct tk_para {
 } tk_para;
 
 /* Styles by block kind: headings use "heading1".."heading6" (or "heading"), quotes
- * "quote", list items "bullet", each falling back to base. */
+ * "quote", list items "bullet", captions "caption", each falling back to base. A
+ * Markdown image alone in its paragraph, ![caption](file.png), becomes a figure
+ * (path relative to the file the text came from) followed by its caption. */
 typedef struct tk_para_styles {
 	const tk_layout *layout;
 	const tk_pstyle *base;
