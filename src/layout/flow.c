@@ -110,9 +110,15 @@ static void commit(tk_flow *f, const tk_region *r, const tk_para *p, const tk_sh
 	}
 }
 
+/* Paragraphs that must not end a column: headings, figures (their caption follows),
+ * keep-with-next styles, and a short paragraph ending in a colon right before a
+ * list, which introduces it. */
 static int keeps(const tk_para *p)
 {
-	return p->kind == TK_PARA_HEADING || p->kind == TK_PARA_FIGURE || p->style->keep_with_next;
+	if (p->kind == TK_PARA_HEADING || p->kind == TK_PARA_FIGURE || p->style->keep_with_next)
+		return 1;
+	return p->next && p->next->kind == TK_PARA_ITEM && p->kind != TK_PARA_ITEM && p->len > 0 &&
+	       p->len < 200 && p->text[p->len - 1] == ':';
 }
 
 static void push(tk_flow *f, tk_placed pl)
@@ -207,19 +213,33 @@ int tk_flow_fill(tk_flow *f, const tk_region *r)
 			}
 			return 0;
 		}
-		if (keeps(p) && p->next && p->next->kind != TK_PARA_FIGURE && f->in_col > 0) {
-			/* Lookahead: the next paragraph's first lines must fit below. */
-			const tk_shaped *nx = shape(f, p->next, r->w);
-			if (!nx)
-				return -1;
-			double saved_pending = f->pending;
+		if (keeps(p) && p->next && f->in_col > 0) {
+			/* Lookahead along the chain of paragraphs that keep with the next (a
+			 * heading, an intro ending in a colon): all of them and the first lines
+			 * of the paragraph after must fit below, or p moves on. */
 			tk_flow probe = *f;
-			probe.pending = p->style->space_after * f->scale;
-			int need = nx->n_lines < l->orphans ? nx->n_lines : l->orphans;
-			double *nb = tk_arena_alloc(f->e->a, sizeof(double) * (size_t)(nx->n_lines + 1));
-			int got = fit_lines(&probe, r, p->next, nx, bases[n - 1], 1, nb);
-			f->pending = saved_pending;
-			if (got < need)
+			const tk_para *q = p;
+			double y = bases[n - 1];
+			int fits = 1;
+			for (int depth = 0; fits && q && keeps(q) && q->next && depth < 4; depth++) {
+				const tk_para *nx = q->next;
+				if (nx->kind == TK_PARA_FIGURE)
+					break;
+				const tk_shaped *ns = shape(f, nx, r->w);
+				if (!ns)
+					return -1;
+				probe.pending = q->style->space_after * f->scale;
+				int need = keeps(nx) ? ns->n_lines
+				                     : ns->n_lines < l->orphans ? ns->n_lines : l->orphans;
+				double *nb = tk_arena_alloc(f->e->a, sizeof(double) * (size_t)(ns->n_lines + 1));
+				int got = fit_lines(&probe, r, nx, ns, y, 1, nb);
+				if (got < need)
+					fits = 0;
+				else if (got)
+					y = nb[got - 1];
+				q = nx;
+			}
+			if (!fits)
 				return 0;
 		}
 		commit(f, r, p, sh, n, bases);
