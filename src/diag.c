@@ -174,7 +174,7 @@ static void put_safe(FILE *out, const char *s, size_t n)
 
 /* Length of the line break at p (0 if none). The same breaks as libyaml, which
  * numbers the lines the tree's marks refer to: LF, CR LF, CR, NEL, LS and PS. */
-static size_t break_len(const char *p, size_t n)
+size_t tk_break_len(const char *p, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)p;
 	if (u[0] == '\n')
@@ -196,7 +196,7 @@ static void index_lines(source *s)
 	size_t i = s->len >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 	lines[n++] = i;
 	while (i < s->len) {
-		size_t b = break_len(s->text + i, s->len - i);
+		size_t b = tk_break_len(s->text + i, s->len - i);
 		if (!b) {
 			i++;
 			continue;
@@ -237,7 +237,7 @@ static void quote_line(FILE *out, source *s, int line, int col)
 	if ((size_t)line > s->n_lines)
 		return;
 	size_t start = s->lines[line - 1], end = start;
-	while (end < s->len && !break_len(s->text + end, s->len - end))
+	while (end < s->len && !tk_break_len(s->text + end, s->len - end))
 		end++;
 	const char *t = s->text + start;
 	size_t n = end - start;

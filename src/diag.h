@@ -11,6 +11,7 @@
  * stage when tk_diag_errors() is non-zero. */
 #ifndef TK_DIAG_H
 #define TK_DIAG_H
+#include <stddef.h>
 #include <stdio.h>
 
 /* A place in an input file. line and col are 1-based; line 0 means "the file". */
@@ -46,6 +47,9 @@ int tk_diag_errors(const tk_diag *d);
 int tk_diag_warnings(const tk_diag *d);
 /* Stops printing after this many errors (the count goes on). Default 50. */
 void tk_diag_set_max_errors(tk_diag *d, int n);
+/* Length of the line break at p (0 if none): the breaks libyaml counts lines by
+ * (LF, CR LF, CR, NEL, LS, PS), so line numbers here and in marks agree. */
+size_t tk_break_len(const char *p, size_t n);
 /* A string "a", "b", ... of the candidate closest to word by edit distance, or
  * NULL when none is close enough. For "did you mean" hints. */
 const char *tk_diag_suggest(const char *word, const char *const *candidates, int n);

@@ -165,20 +165,6 @@ static size_t bom_len(const char *t, size_t n)
 	return n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
 
-/* libyaml's line breaks (LF, CR LF, CR, NEL, LS, PS); length at p or 0. */
-static size_t break_len(const char *p, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)p;
-	if (u[0] == '\n')
-		return 1;
-	if (u[0] == '\r')
-		return n > 1 && u[1] == '\n' ? 2 : 1;
-	if (n > 1 && u[0] == 0xC2 && u[1] == 0x85)
-		return 2;
-	if (n > 2 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
-		return 3;
-	return 0;
-}
 
 /* Line and character column of a byte offset, for reader errors, which libyaml
  * reports as a raw offset only. */
@@ -189,7 +175,7 @@ static tk_loc offset_loc(const builder *b, size_t off)
 		off = b->len;
 	size_t i = bom_len(b->text, b->len);
 	while (i < off) {
-		size_t k = break_len(b->text + i, b->len - i);
+		size_t k = tk_break_len(b->text + i, b->len - i);
 		if (k && i + k <= off) {
 			l.line++;
 			l.col = 1;
