@@ -10,6 +10,7 @@
 #include "dl/dl.h"
 #include "img/color.h"
 #include "img/image.h"
+#include "layout/impose.h"
 #include "layout/layout.h"
 #include "model/model.h"
 #include "out/out.h"
@@ -263,12 +264,29 @@ int tk_job_build(tk_session *s, const char *path)
 	doc->icc_path = icc;
 	doc->epoch = input_epoch(path, lpath);
 
+	tk_doc *sheets = NULL;
+	if ((s->o.outputs & TK_OUT_PRINT) && l->impose != TK_IMPOSE_NONE) {
+		/* Press sheets, before anything is written: merged cards come as front,
+		 * back, front, back ... */
+		tk_impose_opts io = {.method = l->impose, .sheet_w = l->sheet_w, .sheet_h = l->sheet_h,
+		                     .creep = l->creep, .gap = l->impose_gap,
+		                     .duplex = c->n_records > 0 && l->n_pages == 2, .job = stem,
+		                     .loc = l->impose_loc};
+		sheets = TK_NEW(a, tk_doc);
+		if (tk_impose(a, d, s->shaper, doc, &io, sheets) < 0)
+			goto done;
+		tk_doc_collect_fonts(a, sheets, tk_shaper_fonts(s->shaper, &all_fonts));
+	}
+
 	rc = TK_EXIT_IO;
 	if (make_dir(d, s->o.out_dir) < 0)
 		goto done;
 	const char *od = s->o.out_dir;
 	const char *print_path = tk_arena_printf(a, "%s/%s.pdf", od, stem);
 	if ((s->o.outputs & TK_OUT_PRINT) && tk_pdf_print_write(doc, print_path, d) < 0)
+		goto done;
+	if (sheets && tk_pdf_print_write(sheets, tk_arena_printf(a, "%s/%s-sheets.pdf", od, stem),
+	                                 d) < 0)
 		goto done;
 	/* A newspaper spread is proofed and read on screen as the spread it is; a
 	 * booklet's proofs show reader spreads (1, 2|3, ...) as it will be held. */
