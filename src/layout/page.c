@@ -224,6 +224,24 @@ static tk_para *frame_paras(tk_engine *e, const tk_frame *f, const char *field_n
 	*loc = f->text_loc;
 	if (f->text && !field_name) {
 		src = expand(e, f->text);
+		/* In a merge, messages about the text point at the record's first field
+		 * the template uses, where the writer can fix it. */
+		for (const char *q = strchr(f->text, '{'); e->record && q; q = strchr(q + 1, '{')) {
+			const char *close = strchr(q, '}');
+			if (!close || close - q > 63)
+				break;
+			char name[64];
+			memcpy(name, q + 1, (size_t)(close - q - 1));
+			name[close - q - 1] = 0;
+			const tk_field *rf = NULL;
+			for (int i = 0; i < e->n_record && !rf; i++)
+				if (strcmp(e->record[i].name, name) == 0)
+					rf = &e->record[i];
+			if (rf) {
+				*loc = rf->loc;
+				break;
+			}
+		}
 	} else {
 		const char *name = field_name ? field_name : f->content;
 		const tk_field *fld = field(e, name);

@@ -39,7 +39,8 @@ static const tk_keyset grid_ks = {"baseline-grid", "Baseline grid every body lin
 static const tk_key page_keys[] = {
 	{"size", TK_T_PAPER, NULL, "A4", "Trim (finished) size: A0-A7, B4, B5, SRA3, SRA4, "
 	 "tabloid, letter, businesscard, or '210mm x 297mm'.", NULL, 0},
-	{"orientation", TK_T_ENUM, "portrait|landscape", "portrait", "Turns the size.", NULL, 0},
+	{"orientation", TK_T_ENUM, "portrait|landscape", "as the size is written", "Turns the "
+	 "size (paper names are portrait).", NULL, 0},
 	{"design-size", TK_T_PAPER, NULL, "same as size", "The size the lengths below were "
 	 "designed for; other sizes scale them.", NULL, 0},
 	{"bleed", TK_T_LENGTH, NULL, "3mm", "Bleed beyond the trim on every side.", NULL, 0},
@@ -562,9 +563,11 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 		         tk_parse_paper(sz->str, &l->w, &l->h, err) < 0)
 			tk_error(r->d, &sz->loc, "%s",
 			         sz->kind == TK_NODE_SCALAR ? err : "size must be a paper name or 'W x H'");
+		/* Paper names are portrait; "W x H" is taken as written. orientation turns
+		 * either when given. */
 		int orient = 0;
-		tk_get_enum(r, pg, "orientation", "portrait|landscape", &orient);
-		if ((orient == 1) != (l->w > l->h)) {
+		int has_orient = tk_get_enum(r, pg, "orientation", "portrait|landscape", &orient) == 1;
+		if (has_orient && (orient == 1) != (l->w > l->h)) {
 			double t = l->w;
 			l->w = l->h;
 			l->h = t;
@@ -580,7 +583,7 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 				tk_error(r->d, &ds->loc, "%s",
 				         ds->kind == TK_NODE_SCALAR ? err : "design-size must be a paper name");
 			else {
-				if ((orient == 1) != (dw > dh)) {
+				if (has_orient && (orient == 1) != (dw > dh)) {
 					double t = dw;
 					dw = dh;
 					dh = t;

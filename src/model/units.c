@@ -49,13 +49,21 @@ int tk_parse_length(const char *s, double *pt, int *is_percent, char *err)
 		         s, s);
 		return -1;
 	}
+	char unit[16];
+	size_t ul = strlen(end);
+	while (ul && isspace((unsigned char)end[ul - 1]))
+		ul--;
+	if (ul >= sizeof unit)
+		ul = sizeof unit - 1;
+	memcpy(unit, end, ul);
+	unit[ul] = 0;
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (strcasecmp(end, units[i].unit) == 0) {
+		if (strcasecmp(unit, units[i].unit) == 0) {
 			*pt = v * units[i].pt;
 			return 0;
 		}
 	}
-	snprintf(err, 160, "unknown unit '%s' in '%s' (use mm, cm, pt or in)", end, s);
+	snprintf(err, 160, "unknown unit '%s' in '%s' (use mm, cm, pt or in)", unit, s);
 	return -1;
 }
 
