@@ -70,9 +70,17 @@ tk_shaper *tk_shaper_new(const char *fonts_dir, tk_diag *d)
 	int n;
 	pango_font_map_list_families(s->fm, &fams, &n);
 	s->families = TK_NEWN(s->a, const char *, n + 1);
-	for (int i = 0; i < n; i++)
-		s->families[i] = tk_arena_strdup(s->a, pango_font_family_get_name(fams[i]));
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		const char *name = pango_font_family_get_name(fams[i]);
+		/* pango adds generic aliases; only real families from fonts/ count */
+		if (strcasecmp(name, "Sans") == 0 || strcasecmp(name, "Serif") == 0 ||
+		    strcasecmp(name, "Monospace") == 0 || strcasecmp(name, "System-ui") == 0)
+			continue;
+		s->families[k++] = tk_arena_strdup(s->a, name);
+	}
 	g_free(fams);
+	n = k;
 	s->n_families = n;
 	qsort(s->families, (size_t)n, sizeof(char *), cmp_str);
 	if (n == 0) {
