@@ -35,7 +35,7 @@ extern char tk_test_msg[512];
 #define STREQ(a, b)                                                                    \
 	do {                                                                           \
 		const char *a_ = (a), *b_ = (b);                                       \
-		snprintf(tk_test_msg, sizeof tk_test_msg, "%s == %s (\"%s\" vs \"%s\")", #a, \
+		snprintf(tk_test_msg, sizeof tk_test_msg, "%s == %s (\"%.200s\" vs \"%.200s\")", #a, \
 		         #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)");                  \
 		tk_test_check(a_ && b_ && strcmp(a_, b_) == 0, __FILE__, __LINE__,     \
 		              tk_test_msg);                                            \
