@@ -29,6 +29,16 @@ void tk_test_check(int ok, const char *file, int line, const char *what)
 	}
 }
 
+void tk_test_streq(const char *a, const char *b, const char *ea, const char *eb,
+                   const char *file, int line)
+{
+	if (a && b && strcmp(a, b) == 0)
+		return;
+	fprintf(stderr, "%s:%d: check failed: %s == %s\n  got:  \"%s\"\n  want: \"%s\"\n", file,
+	        line, ea, eb, a ? a : "(null)", b ? b : "(null)");
+	cur_failed++;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);

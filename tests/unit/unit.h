@@ -15,6 +15,8 @@ typedef void (*tk_test_fn)(void);
 void tk_test_register(const char *name, tk_test_fn fn);
 void tk_test_check(int ok, const char *file, int line, const char *what);
 extern char tk_test_msg[512];
+void tk_test_streq(const char *a, const char *b, const char *ea, const char *eb,
+                   const char *file, int line);
 
 #define TK_TEST(name)                                                                  \
 	static void test_##name(void);                                                 \
@@ -32,14 +34,7 @@ extern char tk_test_msg[512];
 		         a_, b_);                                                      \
 		tk_test_check(a_ == b_, __FILE__, __LINE__, tk_test_msg);              \
 	} while (0)
-#define STREQ(a, b)                                                                    \
-	do {                                                                           \
-		const char *a_ = (a), *b_ = (b);                                       \
-		snprintf(tk_test_msg, sizeof tk_test_msg, "%s == %s (\"%.200s\" vs \"%.200s\")", #a, \
-		         #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)");                  \
-		tk_test_check(a_ && b_ && strcmp(a_, b_) == 0, __FILE__, __LINE__,     \
-		              tk_test_msg);                                            \
-	} while (0)
+#define STREQ(a, b) tk_test_streq((a), (b), #a, #b, __FILE__, __LINE__)
 #define NEAR(a, b, eps)                                                                \
 	do {                                                                           \
 		double a_ = (a), b_ = (b);                                             \
