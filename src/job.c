@@ -152,7 +152,12 @@ static const char *find_layout(tk_session *s, tk_arena *a, const tk_content *c)
 	return NULL;
 }
 
-static long long input_epoch(const char *a, const char *b)
+/* The PDFs' creation date: SOURCE_DATE_EPOCH when set (reproducible builds), else
+ * a fixed date, so the same inputs always give the same bytes, whenever and
+ * wherever they are built. */
+#define TK_FIXED_EPOCH 946684800LL /* 2000-01-01T00:00:00Z */
+
+static long long input_epoch(void)
 {
 	const char *e = getenv("SOURCE_DATE_EPOCH");
 	if (e && *e) {
@@ -161,13 +166,7 @@ static long long input_epoch(const char *a, const char *b)
 		if (!*end && v >= 0)
 			return v;
 	}
-	struct stat st;
-	long long t = 0;
-	if (stat(a, &st) == 0)
-		t = st.st_mtime;
-	if (b && stat(b, &st) == 0 && st.st_mtime > t)
-		t = st.st_mtime;
-	return t;
+	return TK_FIXED_EPOCH;
 }
 
 static int make_dir(tk_diag *d, const char *dir)
@@ -262,7 +261,7 @@ int tk_job_build(tk_session *s, const char *path)
 	doc->output_condition = l->condition;
 	doc->output_condition_info = l->condition_info;
 	doc->icc_path = icc;
-	doc->epoch = input_epoch(path, lpath);
+	doc->epoch = input_epoch();
 
 	tk_doc *sheets = NULL;
 	if ((s->o.outputs & TK_OUT_PRINT) && l->impose != TK_IMPOSE_NONE) {

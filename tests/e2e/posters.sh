@@ -61,6 +61,18 @@ contains "glass: headline text in the screen PDF" "$t" "Hvor mange glass tåler 
 img=$(pdfimages -list "$OUT/plakat-hvor-mange-glass.pdf" | awk 'NR > 2 { print $6 }' | sort -u | tr '\n' ' ')
 equals "glass: the picture is CMYK in the print PDF" "$img" "cmyk "
 
+# Dates: fixed unless SOURCE_DATE_EPOCH says otherwise; touching an input changes nothing.
+cp content/plakat-edru-voksne.yaml "$OUT/touched.yaml"
+sed -i 's/^layout: plakat$/layout: plakat/' "$OUT/touched.yaml"
+mkdir -p "$OUT/t1" "$OUT/t2"
+./trykk build -q --only print -o "$OUT/t1" content/plakat-edru-voksne.yaml 2>/dev/null
+touch -d '2020-05-05' content/plakat-edru-voksne.yaml 2>/dev/null
+./trykk build -q --only print -o "$OUT/t2" content/plakat-edru-voksne.yaml 2>/dev/null
+check "a touched input gives the same bytes" cmp "$OUT/t1/plakat-edru-voksne.pdf" "$OUT/t2/plakat-edru-voksne.pdf"
+contains "fixed creation date" "$(pdfinfo "$OUT/t1/plakat-edru-voksne.pdf")" "2000 UTC"
+SOURCE_DATE_EPOCH=1763769600 ./trykk build -q --only print -o "$OUT/t3" content/plakat-edru-voksne.yaml 2>/dev/null
+contains "SOURCE_DATE_EPOCH is honoured" "$(pdfinfo "$OUT/t3/plakat-edru-voksne.pdf" | grep CreationDate)" "Nov 22 00:00:00 2025"
+
 # The same layout at A2 and A4: only the size changes.
 for size in A2 A4; do
 	sed "s/^  size: A3$/  size: $size/" layouts/plakat-bilde.yaml > "$OUT/plakat-$size.yaml"
