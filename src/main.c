@@ -150,6 +150,12 @@ static int cmd_build(int argc, char **argv)
 			free(listed);
 			return TK_EXIT_USAGE;
 		}
+		free(files);
+		files = calloc((size_t)nlisted + 1, sizeof(char *));
+		if (!files) {
+			tk_diag_free(d);
+			return TK_EXIT_IO;
+		}
 		for (int i = 0; i < nlisted; i++)
 			files[nfiles++] = listed[i];
 	}
