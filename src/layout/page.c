@@ -500,12 +500,9 @@ static void frame_label(composer *c, const tk_frame *f)
 }
 
 /* Draws the frames of spec (all but flow frames) on page. */
-static void draw_frames(composer *c, tk_page *page, const tk_pagespec *spec,
-                        const tk_pagespec *const *all, int n_all)
+static void draw_frames(composer *c, tk_page *page, const tk_pagespec *spec)
 {
 	tk_engine *e = c->e;
-	const tk_frame *obs[32];
-	int n_obs = wrap_frames(all, n_all, obs, 32);
 	for (int j = 0; spec && j < spec->n_frames; j++) {
 		const tk_frame *f = &spec->frames[j];
 		if (f->flow)
@@ -522,15 +519,9 @@ static void draw_frames(composer *c, tk_page *page, const tk_pagespec *spec,
 			place_rect(e, page, f);
 			break;
 		case TK_FRAME_TEXT:
-			/* A frame does not wrap around itself. */
-			{
-				const tk_frame *o2[32];
-				int n2 = 0;
-				for (int k = 0; k < n_obs; k++)
-					if (obs[k] != f)
-						o2[n2++] = obs[k];
-				place_text(e, page, f, o2, n2);
-			}
+			/* Only flowing text wraps around wrap frames; a caption or a quote set
+			 * inside a wrap frame keeps its own box. */
+			place_text(e, page, f, NULL, 0);
 			break;
 		case TK_FRAME_IMAGE:
 			place_image(e, page, f);
@@ -550,7 +541,7 @@ static tk_page *new_page(tk_engine *e, int folio)
 {
 	const tk_layout *l = e->layout;
 	tk_page *page = tk_dl_page_new(e->a, e->doc, l->w, l->h, l->bleed, l->slug);
-	page->label = tk_arena_printf(e->a, "%d", page->index + 1);
+	page->label = tk_arena_printf(e->a, "%d", page->index + l->first_number);
 	e->page_label = folio ? page->label : "";
 	return page;
 }
@@ -560,7 +551,8 @@ static const tk_pagespec *master_side(const tk_engine *e, const char *name, int 
 	const tk_master *m = name ? tk_layout_master(e->layout, name) : NULL;
 	if (!m)
 		return NULL;
-	return index % 2 == 0 ? &m->right : &m->left; /* page 1 (index 0) is a right page */
+	/* odd page numbers are right-hand pages */
+	return (index + e->layout->first_number) % 2 != 0 ? &m->right : &m->left;
 }
 
 /* Pages from the master as long as the story of field sp->flow goes on. */
@@ -622,8 +614,8 @@ static int flow_pages(composer *c, const tk_pagespec *sp)
 					e->section = fl.out[i].p->text;
 				break;
 			}
-		draw_frames(c, page, side, specs, 2);
-		draw_frames(c, page, sp, specs, 2);
+		draw_frames(c, page, side);
+		draw_frames(c, page, sp);
 		emit(e, &fl, mark, fl.n, 0);
 		tk_marks_add(e->a, page);
 		if (flow_errors(e, &fl, ff) < 0)
@@ -682,6 +674,31 @@ static void thread_frames(composer *c, tk_page *page, const tk_pagespec *sp,
 	}
 }
 
+/* The horizontal extent of a graphic item on the canvas. */
+static void item_x_range(const tk_item *it, double *x0, double *x1)
+{
+	*x0 = 1e9;
+	*x1 = -1e9;
+	if (it->kind == TK_ITEM_IMAGE) {
+		double xs[2] = {it->matrix.e, it->matrix.e + it->matrix.a + it->matrix.c};
+		*x0 = xs[0] < xs[1] ? xs[0] : xs[1];
+		*x1 = xs[0] < xs[1] ? xs[1] : xs[0];
+	} else if (it->path) {
+		for (int k = 0; k < it->path->n_pts; k++) {
+			double x = it->path->pts[2 * k];
+			if (x < *x0)
+				*x0 = x;
+			if (x > *x1)
+				*x1 = x;
+		}
+		*x0 -= it->line_width;
+		*x1 += it->line_width;
+	} else {
+		*x0 = -1e9;
+		*x1 = 1e9;
+	}
+}
+
 /* A spread: the page spec is laid out on a canvas two pages wide, then cut into a
  * left and a right page. Graphics go to both pages, clipped to each page's bleed;
  * every glyph goes to exactly one page (the one holding its centre), so a headline
@@ -697,11 +714,11 @@ static void spread_page(composer *c, const tk_pagespec *sp)
 	c->spread_label[1] = sp->folio ? right->label : "";
 	c->half_w = l->w;
 	const tk_pagespec *specs[1] = {sp};
-	draw_frames(c, canvas, sp, specs, 1);
+	draw_frames(c, canvas, sp);
 	thread_frames(c, canvas, sp, specs, 1);
 	c->spread_label[0] = c->spread_label[1] = NULL;
 	tk_page *half[2] = {left, right};
-	tk_page *group = NULL;
+	tk_page *group = NULL, *groups[2] = {NULL, NULL};
 	for (tk_item *it = canvas->first; it; it = it->next) {
 		if (it->kind == TK_ITEM_GLYPHS) {
 			group = NULL;
@@ -737,24 +754,36 @@ static void spread_page(composer *c, const tk_pagespec *sp)
 			ni->rect.x -= side * l->w;
 			continue;
 		}
-		/* Graphics: collected into a group placed on both pages under a clip. */
+		/* Graphics: collected into a group per page, placed under a clip of the
+		 * page's bleed box. An item goes only to the pages its box reaches, so no
+		 * picture hides, clipped away, in the other page's file. Clips go to both
+		 * so the groups keep their structure. */
 		if (!group) {
-			group = tk_dl_page_new(e->a, NULL, 2 * l->w, l->h, l->bleed, 0);
+			group = half[0]; /* marks that a new pair of groups is needed */
 			for (int side = 0; side < 2; side++) {
+				groups[side] = tk_dl_page_new(e->a, NULL, 2 * l->w, l->h, l->bleed, 0);
 				tk_page *p = half[side];
 				tk_item *clip = tk_dl_add(e->a, p, TK_ITEM_CLIP);
 				clip->path = tk_path_rect(e->a, -l->bleed, -l->bleed, l->w + 2 * l->bleed,
 				                          l->h + 2 * l->bleed);
 				tk_item *pl = tk_dl_add(e->a, p, TK_ITEM_PAGE);
-				pl->page = group;
+				pl->page = groups[side];
 				pl->matrix = tk_matrix_translate(-side * l->w, 0);
 				tk_dl_add(e->a, p, TK_ITEM_POP);
 			}
 		}
-		tk_item *ni = tk_dl_add(e->a, group, it->kind);
-		tk_item *keep = ni->next;
-		*ni = *it;
-		ni->next = keep;
+		double x0, x1;
+		item_x_range(it, &x0, &x1);
+		for (int side = 0; side < 2; side++) {
+			double lo = side * l->w - l->bleed, hi = (side + 1) * l->w + l->bleed;
+			int structural = it->kind == TK_ITEM_CLIP || it->kind == TK_ITEM_POP;
+			if (!structural && (x1 <= lo || x0 >= hi))
+				continue;
+			tk_item *ni = tk_dl_add(e->a, groups[side], it->kind);
+			tk_item *keep = ni->next;
+			*ni = *it;
+			ni->next = keep;
+		}
 	}
 	tk_marks_add(e->a, left);
 	tk_marks_add(e->a, right);
@@ -770,8 +799,8 @@ static void fixed_page(composer *c, const tk_pagespec *sp)
 	tk_page *page = new_page(e, sp->folio);
 	const tk_pagespec *side = master_side(e, sp->master, page->index);
 	const tk_pagespec *specs[2] = {side, sp};
-	draw_frames(c, page, side, specs, 2);
-	draw_frames(c, page, sp, specs, 2);
+	draw_frames(c, page, side);
+	draw_frames(c, page, sp);
 	thread_frames(c, page, sp, specs, 2);
 	tk_marks_add(e->a, page);
 }
@@ -942,8 +971,7 @@ static void layout_pages(composer *c)
 		for (int i = 0; i < add; i++) {
 			tk_page *page = new_page(e, 0);
 			const tk_pagespec *side = master_side(e, l->pad_master, page->index);
-			const tk_pagespec *specs[1] = {side};
-			draw_frames(c, page, side, specs, 1);
+			draw_frames(c, page, side);
 			tk_marks_add(e->a, page);
 		}
 	}

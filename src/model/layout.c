@@ -51,6 +51,8 @@ static const tk_key page_keys[] = {
 	{"baseline-grid", TK_T_MAP, NULL, NULL, "Baseline grid for body text.", &grid_ks, 0},
 	{"spread", TK_T_BOOL, NULL, "false", "Frames are placed on facing pairs of pages "
 	 "(x from the left page's left edge) and may cross the fold.", NULL, 0},
+	{"first-number", TK_T_NUMBER, NULL, "1", "Page number ({page}) of the first page, e.g. 8 "
+	 "for a newspaper spread on pages 8-9.", NULL, 0},
 	{NULL, 0, NULL, NULL, NULL, NULL, 0},
 };
 static const tk_keyset page_ks = {"page", "Page geometry.", page_keys, NULL};
@@ -602,6 +604,8 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 			         "a bleed (3 mm is usual)");
 		tk_get_bool(r, pg, "marks", &l->marks);
 		tk_get_bool(r, pg, "spread", &l->spread);
+		l->first_number = 1;
+		tk_get_int(r, pg, "first-number", &l->first_number, -100000, 100000);
 		tk_get_length(r, pg, "safe-margin", &l->safe, -1, 0, 0);
 		double m = 15 * TK_MM * l->scale;
 		for (int i = 0; i < 4; i++)

@@ -130,6 +130,7 @@ typedef struct tk_layout {
 	int pad_multiple;          /* page count rounded up to a multiple (4: saddle) */
 	const char *pad_master;    /* master for padding pages, NULL: blank */
 	int spread;                /* pages are designed in facing pairs */
+	int first_number;          /* folio of the first page */
 	tk_impose_method impose;
 	double sheet_w, sheet_h, creep, impose_gap;
 	tk_loc impose_loc;

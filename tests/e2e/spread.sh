@@ -63,8 +63,8 @@ equals "every caption credits «Illustrasjonsfoto: plassholder»" "$n" "3"
 # The folio line (9-14 mm below the trim, here cut out by position) carries the page
 # number, the paper's name and the date, on each page.
 folio() { pdftotext -f "$1" -l "$1" -x 0 -y 50 -W 856 -H 28 "$pdf" - | tr -s ' \n' '  ' | sed 's/ *$//'; }
-contains "page 1 folio line: number, paper, date" "$(folio 1)" "1 Hortenbladet Fredag 12. juni 2015"
-contains "page 2 folio line: date, paper, number" "$(folio 2)" "Fredag 12. juni 2015 Hortenbladet 2"
+contains "page 1 folio line: number, paper, date" "$(folio 1)" "8 Hortenbladet Fredag 12. juni 2015"
+contains "page 2 folio line: date, paper, number" "$(folio 2)" "Fredag 12. juni 2015 Hortenbladet 9"
 contains "kicker" "$p1" "VI BRYR OSS I HORTEN"
 contains "ingress" "$p1" "Når de eldre drikker mer, merker barnebarna det også."
 contains "byline" "$p1" "Tekst: KoRus Sør og rusgruppa i Horten kommune"
