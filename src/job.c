@@ -15,6 +15,7 @@
 #include "model/model.h"
 #include "out/out.h"
 #include "paths.h"
+#include "preflight.h"
 #include "text/text.h"
 #include "yaml/tree.h"
 
@@ -120,12 +121,20 @@ static const char *find_layout(tk_session *s, tk_arena *a, const tk_content *c)
 		return NULL;
 	}
 	if (s->o.layout || strchr(name, '/') || strstr(name, ".yaml")) {
+		struct stat st;
 		if (file_exists(name))
 			return name;
-		if (s->o.layout) {
-			tk_error(s->d, NULL, "cannot read layout '%s': %s", name, strerror(errno));
-			return NULL;
-		}
+		/* A path names a file: say what is wrong with it, at the layout: line. */
+		const char *why = stat(name, &st) < 0      ? strerror(errno)
+		                  : S_ISDIR(st.st_mode)    ? "it is a folder"
+		                                           : "it is not a regular file";
+		tk_error(s->d, s->o.layout ? NULL : &c->layout_loc, "cannot read layout '%s': %s", name,
+		         why);
+		return NULL;
+	}
+	if (!*name) {
+		tk_error(s->d, &c->layout_loc, "layout is empty: name one in layouts/ (e.g. plakat)");
+		return NULL;
 	}
 	const char *p = in_root(s, a, tk_arena_printf(a, "layouts/%s.yaml", name));
 	if (file_exists(p))
@@ -239,6 +248,13 @@ int tk_job_build(tk_session *s, const char *path)
 	tk_doc *doc = TK_NEW(a, tk_doc);
 	if (tk_layout_doc(&e, doc) < 0)
 		goto done;
+	/* Preflight: warnings are shown, errors stop the build before anything is
+	 * written; `trykk preflight` stops here (1) with nothing written. */
+	int pf = tk_preflight_job(doc, l, in_root(s, a, "fonts"), d);
+	if (pf != 0) {
+		rc = pf > 0 ? TK_EXIT_OK : TK_EXIT_INPUT;
+		goto done;
+	}
 	const char *stem0 = stem_of(a, path);
 	/* The slug line: which file, which page, for which press, outside the bleed. */
 	for (int i = 0; i < doc->n_pages; i++) {
@@ -282,10 +298,16 @@ int tk_job_build(tk_session *s, const char *path)
 		goto done;
 	const char *od = s->o.out_dir;
 	const char *print_path = tk_arena_printf(a, "%s/%s.pdf", od, stem);
-	if ((s->o.outputs & TK_OUT_PRINT) && tk_pdf_print_write(doc, print_path, d) < 0)
+	/* The press sheets render in a second process while this one writes the pages
+	 * (out.h); written after them, as before. */
+	tk_pdf_bg *bg = sheets ? tk_pdf_print_start(sheets) : NULL;
+	if ((s->o.outputs & TK_OUT_PRINT) && tk_pdf_print_write(doc, print_path, d) < 0) {
+		tk_pdf_print_cancel(bg);
 		goto done;
-	if (sheets && tk_pdf_print_write(sheets, tk_arena_printf(a, "%s/%s-sheets.pdf", od, stem),
-	                                 d) < 0)
+	}
+	const char *sheets_path = tk_arena_printf(a, "%s/%s-sheets.pdf", od, stem);
+	if (sheets && (bg ? tk_pdf_print_finish(bg, sheets_path, d)
+	                  : tk_pdf_print_write(sheets, sheets_path, d)) < 0)
 		goto done;
 	/* A newspaper spread is proofed and read on screen as the spread it is; a
 	 * booklet's proofs show reader spreads (1, 2|3, ...) as it will be held. */

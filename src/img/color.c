@@ -8,6 +8,16 @@
  * text, rules) go through a 16-bit transform and a small direct-mapped cache,
  * because a proof converts the same handful of swatch colours thousands of times.
  *
+ * Transforms are made when first needed, not with the tk_color: lcms2 precalculates
+ * a colour lookup table for each (tens of millions of instructions), and most jobs
+ * need few or none of them (a print PDF without RGB pictures needs none). The
+ * single-colour transform is not precalculated at all (cmsFLAGS_NOOPTIMIZE): it
+ * converts a few dozen colours, each once thanks to the cache, so evaluating the
+ * profiles directly is both cheaper and exact. The pixel transforms keep lcms2's
+ * default precalculation, so pictures separate exactly as before. Each distinct
+ * colour of a picture with few of them (flat graphics, placeholders, backgrounds)
+ * is converted once (see transform_cached).
+ *
  * Without a profile (cmyk_icc NULL) the conversion is the naive one, with no ICC at
  * all: K = 1 - max(R,G,B), C = (1-R-K)/(1-K) (M, Y alike), and back R = (1-C)(1-K).
  * It keeps neutral greys on the black plate but ignores dot gain and the paper, so
@@ -33,13 +43,18 @@ typedef struct cache_slot {
 	double rgb[3];
 } cache_slot;
 
+/* The transforms, each made on first use (see make()). */
+enum { TO_CMYK8, TO_RGB8, TO_RGB16, N_XFORMS };
+
 struct tk_color {
 	cmsContext ctx;
 	cmsHPROFILE srgb, cmyk;
-	cmsHTRANSFORM to_cmyk8;   /* RGB_8 -> CMYK_8 */
-	cmsHTRANSFORM to_rgb8;    /* CMYK_8 -> RGB_8 */
-	cmsHTRANSFORM to_rgb16;   /* CMYK_16 -> RGB_16, single colours */
-	char lcms_msg[256];       /* last message from lcms2, for our report */
+	cmsHTRANSFORM xf[N_XFORMS]; /* RGB_8 -> CMYK_8, CMYK_8 -> RGB_8, CMYK_16 -> RGB_16 */
+	int failed[N_XFORMS];       /* lcms2 could not make it: reported, naive used */
+	tk_diag *d;                 /* where a late failure is reported */
+	tk_loc loc;
+	const char *path;           /* of the CMYK profile (caller's memory) */
+	char lcms_msg[256];         /* last message from lcms2, for our report */
 	cache_slot cache[CACHE_SIZE];
 };
 
@@ -126,35 +141,59 @@ tk_color *tk_color_new(const char *cmyk_icc, tk_diag *d, const tk_loc *loc)
 	}
 
 	c->srgb = cmsCreate_sRGBProfileTHR(c->ctx);
-	const cmsUInt32Number intent = INTENT_RELATIVE_COLORIMETRIC;
-	const cmsUInt32Number flags = cmsFLAGS_BLACKPOINTCOMPENSATION;
-	if (c->srgb) {
-		c->to_cmyk8 = cmsCreateTransformTHR(c->ctx, c->srgb, TYPE_RGB_8, c->cmyk,
-		                                    TYPE_CMYK_8, intent, flags);
-		c->to_rgb8 = cmsCreateTransformTHR(c->ctx, c->cmyk, TYPE_CMYK_8, c->srgb,
-		                                   TYPE_RGB_8, intent, flags);
-		c->to_rgb16 = cmsCreateTransformTHR(c->ctx, c->cmyk, TYPE_CMYK_16, c->srgb,
-		                                    TYPE_RGB_16, intent, flags);
-	}
-	if (!c->srgb || !c->to_cmyk8 || !c->to_rgb8 || !c->to_rgb16) {
+	if (!c->srgb) {
 		tk_error(d, loc, "cannot build colour transforms for '%s' (lcms2: %s)",
 		         cmyk_icc, c->lcms_msg[0] ? c->lcms_msg : "unknown error");
 		tk_color_free(c);
 		return NULL;
 	}
+	c->d = d;
+	if (loc)
+		c->loc = *loc;
+	c->path = cmyk_icc;
 	return c;
+}
+
+/* The transform k, made now if this is its first use; NULL without a profile or
+ * when lcms2 cannot make it (reported once; the caller then converts naively). */
+static cmsHTRANSFORM make(tk_color *c, int k)
+{
+	if (!c || !c->cmyk || c->failed[k])
+		return NULL;
+	if (c->xf[k])
+		return c->xf[k];
+	const cmsUInt32Number intent = INTENT_RELATIVE_COLORIMETRIC;
+	const cmsUInt32Number flags = cmsFLAGS_BLACKPOINTCOMPENSATION;
+	switch (k) {
+	case TO_CMYK8:
+		c->xf[k] = cmsCreateTransformTHR(c->ctx, c->srgb, TYPE_RGB_8, c->cmyk, TYPE_CMYK_8,
+		                                 intent, flags);
+		break;
+	case TO_RGB8:
+		c->xf[k] = cmsCreateTransformTHR(c->ctx, c->cmyk, TYPE_CMYK_8, c->srgb, TYPE_RGB_8,
+		                                 intent, flags);
+		break;
+	default:
+		c->xf[k] = cmsCreateTransformTHR(c->ctx, c->cmyk, TYPE_CMYK_16, c->srgb,
+		                                 TYPE_RGB_16, intent, flags | cmsFLAGS_NOOPTIMIZE);
+		break;
+	}
+	if (!c->xf[k]) {
+		c->failed[k] = 1;
+		tk_error(c->d, c->loc.file ? &c->loc : NULL,
+		         "cannot build colour transforms for '%s' (lcms2: %s)", c->path,
+		         c->lcms_msg[0] ? c->lcms_msg : "unknown error");
+	}
+	return c->xf[k];
 }
 
 void tk_color_free(tk_color *c)
 {
 	if (!c)
 		return;
-	if (c->to_cmyk8)
-		cmsDeleteTransform(c->to_cmyk8);
-	if (c->to_rgb8)
-		cmsDeleteTransform(c->to_rgb8);
-	if (c->to_rgb16)
-		cmsDeleteTransform(c->to_rgb16);
+	for (int k = 0; k < N_XFORMS; k++)
+		if (c->xf[k])
+			cmsDeleteTransform(c->xf[k]);
 	if (c->srgb)
 		cmsCloseProfile(c->srgb);
 	if (c->cmyk)
@@ -179,15 +218,51 @@ static unsigned char naive_cmyk(unsigned char v, unsigned char k)
 	return (unsigned char)((ink * 255 + (255 - k) / 2) / (255 - k));
 }
 
+/* Runs n pixels through xf. Print graphics, placeholders and screenshots have few
+ * distinct colours, so pixels go through a small direct-mapped cache of colours
+ * already converted; an 8-bit transform gives equal outputs for equal inputs, so
+ * the result is the one converting every pixel gives. A block of pixels that
+ * mostly misses (a photograph) turns the cache off, and the rest goes to lcms2 in
+ * batches, as it would without one. */
+static void transform_cached(cmsHTRANSFORM xf, const unsigned char *in, size_t in_bpp,
+                             unsigned char *out, size_t out_bpp, size_t n)
+{
+	enum { BLOCK = 4096, SLOTS = 1024 };
+	static const uint64_t VALID = (uint64_t)1 << 40;
+	uint64_t key[SLOTS] = {0};
+	unsigned char val[SLOTS][4];
+	int cached = 1;
+	for (size_t b = 0; b < n; b += BLOCK) {
+		size_t m = n - b < BLOCK ? n - b : BLOCK;
+		if (!cached) {
+			cmsDoTransform(xf, in + b * in_bpp, out + b * out_bpp, (cmsUInt32Number)m);
+			continue;
+		}
+		size_t misses = 0;
+		for (size_t i = b; i < b + m; i++) {
+			const unsigned char *p = in + i * in_bpp;
+			uint64_t k = VALID | (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 |
+			             (uint64_t)p[2] << 8 | (in_bpp == 4 ? p[3] : 0);
+			uint32_t h = (uint32_t)(k * 0x9E3779B97F4A7C15ull >> 40) % SLOTS;
+			unsigned char *q = out + i * out_bpp;
+			if (key[h] != k) {
+				cmsDoTransform(xf, p, val[h], 1);
+				key[h] = k;
+				misses++;
+			}
+			memcpy(q, val[h], out_bpp);
+		}
+		if (misses > m / 8)
+			cached = 0;
+	}
+}
+
 void tk_color_rgb_to_cmyk(tk_color *c, const unsigned char *rgb, unsigned char *cmyk,
                           size_t n)
 {
-	if (c && c->to_cmyk8) {
-		for (size_t i = 0; i < n; i += CHUNK) {
-			size_t m = n - i < CHUNK ? n - i : CHUNK;
-			cmsDoTransform(c->to_cmyk8, rgb + i * 3, cmyk + i * 4,
-			               (cmsUInt32Number)m);
-		}
+	cmsHTRANSFORM xf = make(c, TO_CMYK8);
+	if (xf) {
+		transform_cached(xf, rgb, 3, cmyk, 4, n);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -254,12 +329,9 @@ int tk_color_icc_rgb_to_cmyk(tk_color *c, const void *icc, size_t len, unsigned 
 void tk_color_cmyk_to_rgb_buf(tk_color *c, const unsigned char *cmyk, unsigned char *rgb,
                               size_t n)
 {
-	if (c && c->to_rgb8) {
-		for (size_t i = 0; i < n; i += CHUNK) {
-			size_t m = n - i < CHUNK ? n - i : CHUNK;
-			cmsDoTransform(c->to_rgb8, cmyk + i * 4, rgb + i * 3,
-			               (cmsUInt32Number)m);
-		}
+	cmsHTRANSFORM xf = make(c, TO_RGB8);
+	if (xf) {
+		transform_cached(xf, cmyk, 4, rgb, 3, n);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -284,7 +356,8 @@ void tk_color_cmyk_to_rgb(tk_color *c, tk_cmyk in, double rgb[3])
 	/* Quantising first makes the cache exact: equal keys give equal results,
 	 * since the transform sees only the 16-bit values anyway. */
 	uint16_t key[4] = {quant16(in.c), quant16(in.m), quant16(in.y), quant16(in.k)};
-	if (!c || !c->to_rgb16) {
+	cmsHTRANSFORM xf = make(c, TO_RGB16);
+	if (!xf) {
 		for (int j = 0; j < 3; j++)
 			rgb[j] = (1.0 - key[j] / 65535.0) * (1.0 - key[3] / 65535.0);
 		return;
@@ -298,7 +371,7 @@ void tk_color_cmyk_to_rgb(tk_color *c, tk_cmyk in, double rgb[3])
 		return;
 	}
 	uint16_t out[3];
-	cmsDoTransform(c->to_rgb16, key, out, 1);
+	cmsDoTransform(xf, key, out, 1);
 	s->used = 1;
 	memcpy(s->key, key, sizeof key);
 	for (int j = 0; j < 3; j++)

@@ -14,10 +14,16 @@
  * CMYK conversion, so they print as a four-colour grey balanced by the profile;
  * was_rgb is set for both because both were converted. CMYK JPEGs keep
  * their ink values; Photoshop writes them inverted (marked by its Adobe APP14
- * segment), which is undone here. */
+ * segment), which is undone here.
+ *
+ * A picture placed far above print resolution is resampled before conversion
+ * (tk_images_load_for): it is decoded into a scratch arena, averaged down in RGB
+ * (weighted by alpha, so transparent pixels lend no colour to their neighbours),
+ * and only the small copy is converted, kept and embedded. */
 #include "image.h"
 
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,7 +38,9 @@
 
 typedef struct entry {
 	const char *path;
-	const tk_image *img;
+	int w, h;                /* pixel size of img: the file's, or resampled */
+	int src_w, src_h;        /* pixel size of the file */
+	const tk_image *img;     /* NULL for a size known from the header alone */
 	struct entry *next;
 } entry;
 
@@ -213,7 +221,7 @@ static int decode_png(png_job *j)
 }
 
 static int load_png(FILE *f, tk_arena *a, decoded *out, const char *path, tk_diag *d,
-                    const tk_loc *loc)
+                    const tk_loc *loc, int header_only)
 {
 	/* The size is in IHDR, right after the signature; check it before libpng
 	 * does anything (its own read_info reads on up to the first IDAT). */
@@ -228,6 +236,11 @@ static int load_png(FILE *f, tk_arena *a, decoded *out, const char *path, tk_dia
 	                       hdr[22] << 8 | hdr[23];
 	if (too_big(d, loc, path, w, h))
 		return -1;
+	if (header_only) {
+		out->width = (int)w;
+		out->height = (int)h;
+		return 0;
+	}
 	rewind(f);
 
 	png_job j = {.f = f, .a = a};
@@ -256,6 +269,7 @@ typedef struct jpeg_job {
 	tk_diag *d;
 	const tk_loc *loc;
 	int over_limit;          /* refused for size: already reported */
+	int header_only;         /* stop after the header: size only */
 	decoded out;
 	char msg[JMSG_LENGTH_MAX];
 } jpeg_job;
@@ -293,6 +307,11 @@ static int decode_jpeg(jpeg_job *j)
 	if (too_big(j->d, j->loc, j->path, ci->image_width, ci->image_height)) {
 		j->over_limit = 1;
 		return -1;
+	}
+	if (j->header_only) {
+		j->out.width = (int)ci->image_width;
+		j->out.height = (int)ci->image_height;
+		return 0;
 	}
 	int cmyk = ci->jpeg_color_space == JCS_CMYK || ci->jpeg_color_space == JCS_YCCK;
 	j->out.grey = ci->jpeg_color_space == JCS_GRAYSCALE;
@@ -336,9 +355,10 @@ static int decode_jpeg(jpeg_job *j)
 }
 
 static int load_jpeg(FILE *f, tk_arena *a, decoded *out, const char *path, tk_diag *d,
-                     const tk_loc *loc)
+                     const tk_loc *loc, int header_only)
 {
 	jpeg_job *j = tk_xcalloc(1, sizeof *j);
+	j->header_only = header_only;
 	j->f = f;
 	j->a = a;
 	j->path = path;
@@ -356,8 +376,9 @@ static int load_jpeg(FILE *f, tk_arena *a, decoded *out, const char *path, tk_di
 
 /* ---- loading -------------------------------------------------------------- */
 
+/* Decodes path into out (pixels in arena a), or with header_only just its size. */
 static int decode_file(const char *path, tk_arena *a, decoded *out, tk_diag *d,
-                       const tk_loc *loc)
+                       const tk_loc *loc, int header_only)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -376,9 +397,9 @@ static int decode_file(const char *path, tk_arena *a, decoded *out, tk_diag *d,
 	int rc;
 	static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 	if (got == 8 && memcmp(sig, png_sig, 8) == 0) {
-		rc = load_png(f, a, out, path, d, loc);
+		rc = load_png(f, a, out, path, d, loc, header_only);
 	} else if (got >= 3 && sig[0] == 0xff && sig[1] == 0xd8 && sig[2] == 0xff) {
-		rc = load_jpeg(f, a, out, path, d, loc);
+		rc = load_jpeg(f, a, out, path, d, loc, header_only);
 	} else {
 		tk_error(d, loc, "'%s' is not a PNG or JPEG image", path);
 		rc = -1;
@@ -387,17 +408,204 @@ static int decode_file(const char *path, tk_arena *a, decoded *out, tk_diag *d,
 	return rc;
 }
 
-const tk_image *tk_images_load(tk_images *c, tk_diag *d, const char *path,
-                               const tk_loc *loc)
+/* ---- resampling ----------------------------------------------------------- */
+
+/* Which source pixels make output pixel o of n (from src), with what weight: the
+ * overlap of the output pixel's footprint with each source pixel. */
+typedef struct span {
+	int first, n;            /* source pixels first..first+n-1 */
+	int w;                   /* index of the first weight */
+} span;
+
+static span *spans_for(int src, int n, double **weights)
+{
+	double scale = (double)src / n;
+	int per = (int)ceil(scale) + 1;
+	span *sp = tk_xmalloc(sizeof(span) * (size_t)n);
+	double *w = tk_xmalloc(sizeof(double) * (size_t)n * (size_t)per);
+	int k = 0;
+	for (int o = 0; o < n; o++) {
+		double x0 = o * scale, x1 = (o + 1) * scale;
+		if (x1 > src)
+			x1 = src;
+		int first = (int)floor(x0), last = (int)ceil(x1) - 1;
+		if (last >= src)
+			last = src - 1;
+		if (last - first + 1 > per)
+			last = first + per - 1;
+		sp[o] = (span){first, last - first + 1, k};
+		for (int i = first; i <= last; i++) {
+			double a = x0 > i ? x0 : i, b = x1 < i + 1 ? x1 : i + 1;
+			w[k++] = (b > a ? b - a : 0) / scale;
+		}
+	}
+	*weights = w;
+	return sp;
+}
+
+static unsigned char to_byte(double v)
+{
+	if (!(v > 0))
+		return 0;
+	return v >= 255 ? 255 : (unsigned char)(v + 0.5);
+}
+
+/* Area-average resampling of sw x sh RGB pixels (and alpha, or NULL) to tw x th.
+ * With alpha, colours are averaged weighted by alpha. Each source row is resampled
+ * across once per output row it reaches, then rows are summed with their weights. */
+static void downsample(const unsigned char *rgb, const unsigned char *alpha, int sw, int sh,
+                       unsigned char *drgb, unsigned char *dalpha, int tw, int th)
+{
+	double *wx, *wy;
+	span *sx = spans_for(sw, tw, &wx);
+	span *sy = spans_for(sh, th, &wy);
+	/* with alpha: r*a, g*a, b*a, a, and plain r, g, b for fully clear areas */
+	int ch = alpha ? 7 : 3;
+	double *row = tk_xmalloc(sizeof(double) * (size_t)tw * ch);
+	double *acc = tk_xmalloc(sizeof(double) * (size_t)tw * ch);
+	for (int oy = 0; oy < th; oy++) {
+		memset(acc, 0, sizeof(double) * (size_t)tw * ch);
+		for (int k = 0; k < sy[oy].n; k++) {
+			int y = sy[oy].first + k;
+			double fy = wy[sy[oy].w + k];
+			const unsigned char *src = rgb + (size_t)y * sw * 3;
+			const unsigned char *sa = alpha ? alpha + (size_t)y * sw : NULL;
+			for (int ox = 0; ox < tw; ox++) {
+				double *r = row + (size_t)ox * ch;
+				for (int c = 0; c < ch; c++)
+					r[c] = 0;
+				const span *s = &sx[ox];
+				for (int i = 0; i < s->n; i++) {
+					int x = s->first + i;
+					double f = wx[s->w + i];
+					const unsigned char *p = src + (size_t)x * 3;
+					if (sa) {
+						double fa = f * sa[x];
+						r[0] += fa * p[0];
+						r[1] += fa * p[1];
+						r[2] += fa * p[2];
+						r[3] += fa;
+						r[4] += f * p[0];
+						r[5] += f * p[1];
+						r[6] += f * p[2];
+					} else {
+						r[0] += f * p[0];
+						r[1] += f * p[1];
+						r[2] += f * p[2];
+					}
+				}
+			}
+			for (size_t i = 0; i < (size_t)tw * ch; i++)
+				acc[i] += fy * row[i];
+		}
+		unsigned char *q = drgb + (size_t)oy * tw * 3;
+		for (int ox = 0; ox < tw; ox++) {
+			const double *r = acc + (size_t)ox * ch;
+			if (!alpha) {
+				for (int c = 0; c < 3; c++)
+					q[ox * 3 + c] = to_byte(r[c]);
+				continue;
+			}
+			int clear = r[3] < 1e-9;
+			for (int c = 0; c < 3; c++)
+				q[ox * 3 + c] = to_byte(clear ? r[4 + c] : r[c] / r[3]);
+			dalpha[(size_t)oy * tw + ox] = to_byte(r[3]);
+		}
+	}
+	free(row);
+	free(acc);
+	free(sx);
+	free(sy);
+	free(wx);
+	free(wy);
+}
+
+/* ---- loading -------------------------------------------------------------- */
+
+static entry *find(tk_images *c, const char *path, int w, int h)
+{
+	for (entry *e = c->buckets[hash(path)]; e; e = e->next)
+		if (strcmp(e->path, path) == 0 && (w < 0 || (e->w == w && e->h == h)))
+			return e;
+	return NULL;
+}
+
+static entry *add(tk_images *c, const char *path, int w, int h, int src_w, int src_h)
 {
 	unsigned b = hash(path);
-	for (entry *e = c->buckets[b]; e; e = e->next)
-		if (strcmp(e->path, path) == 0)
-			return e->img;
+	entry *e = TK_NEW(c->a, entry);
+	e->path = tk_arena_strdup(c->a, path);
+	e->w = w;
+	e->h = h;
+	e->src_w = src_w;
+	e->src_h = src_h;
+	e->next = c->buckets[b];
+	c->buckets[b] = e;
+	return e;
+}
 
+int tk_images_size(tk_images *c, tk_diag *d, const char *path, const tk_loc *loc, int *width,
+                   int *height)
+{
+	entry *e = find(c, path, -1, -1);
+	if (!e) {
+		decoded px = {0};
+		if (decode_file(path, c->a, &px, d, loc, 1))
+			return -1;
+		e = add(c, path, px.width, px.height, px.width, px.height);
+	}
+	*width = e->src_w;
+	*height = e->src_h;
+	return 0;
+}
+
+/* Decodes path (resampled to tw x th unless that is its own size; tw 0: its own
+ * size), converts it and caches it. */
+static const tk_image *load(tk_images *c, tk_diag *d, const char *path, const tk_loc *loc,
+                            int tw, int th)
+{
+	/* Pixels that are resampled are decoded into a scratch arena, freed below. */
+	tk_arena *scratch = tk_arena_new();
 	decoded px = {0};
-	if (decode_file(path, c->a, &px, d, loc))
+	if (decode_file(path, tw ? scratch : c->a, &px, d, loc, 0)) {
+		tk_arena_free(scratch);
 		return NULL;
+	}
+	int src_w = px.width, src_h = px.height;
+	if (tw && (tw < px.width || th < px.height) && !px.cmyk) {
+		unsigned char *rgb = tk_arena_alloc(c->a, (size_t)tw * th * 3);
+		unsigned char *alpha = px.alpha ? tk_arena_alloc(c->a, (size_t)tw * th) : NULL;
+		downsample(px.px, px.alpha, px.width, px.height, rgb, alpha, tw, th);
+		px.dpi_x *= (double)tw / px.width;
+		px.dpi_y *= (double)th / px.height;
+		px.px = rgb;
+		px.alpha = alpha;
+		px.width = tw;
+		px.height = th;
+		if (px.icc) {
+			unsigned char *icc = tk_arena_alloc(c->a, px.icc_len);
+			memcpy(icc, px.icc, px.icc_len);
+			px.icc = icc;
+		}
+	} else if (tw) {
+		/* CMYK JPEGs are kept as they are (their ink values are the designer's);
+		 * copied out of the scratch arena. */
+		size_t n = (size_t)px.width * px.height, bpp = px.cmyk ? 4 : 3;
+		unsigned char *p = tk_arena_alloc(c->a, n * bpp);
+		memcpy(p, px.px, n * bpp);
+		px.px = p;
+		if (px.alpha) {
+			unsigned char *a = tk_arena_alloc(c->a, n);
+			memcpy(a, px.alpha, n);
+			px.alpha = a;
+		}
+		if (px.icc) {
+			unsigned char *icc = tk_arena_alloc(c->a, px.icc_len);
+			memcpy(icc, px.icc, px.icc_len);
+			px.icc = icc;
+		}
+	}
+	tk_arena_free(scratch);
 
 	tk_image *img = TK_NEW(c->a, tk_image);
 	img->path = tk_arena_strdup(c->a, path);
@@ -432,10 +640,55 @@ const tk_image *tk_images_load(tk_images *c, tk_diag *d, const char *path,
 	}
 	img->id = c->next_id++;
 
-	entry *e = TK_NEW(c->a, entry);
-	e->path = img->path;
+	/* A size-only entry from tk_images_size becomes this image's. */
+	entry *e = find(c, path, img->width, img->height);
+	if (!e || e->img)
+		e = add(c, path, img->width, img->height, src_w, src_h);
 	e->img = img;
-	e->next = c->buckets[b];
-	c->buckets[b] = e;
 	return img;
+}
+
+const tk_image *tk_images_load(tk_images *c, tk_diag *d, const char *path,
+                               const tk_loc *loc)
+{
+	int w, h;
+	if (tk_images_size(c, d, path, loc, &w, &h))
+		return NULL;
+	entry *e = find(c, path, w, h);
+	if (e && e->img)
+		return e->img;
+	return load(c, d, path, loc, 0, 0);
+}
+
+const tk_image *tk_images_load_for(tk_images *c, tk_diag *d, const char *path,
+                                   const tk_loc *loc, double w_pt, double h_pt)
+{
+	int w, h;
+	if (tk_images_size(c, d, path, loc, &w, &h))
+		return NULL;
+	double ppi_x = w_pt > 0 ? w / (w_pt / 72.0) : 0, ppi_y = h_pt > 0 ? h / (h_pt / 72.0) : 0;
+	if (!(ppi_x > TK_IMAGE_DOWNSAMPLE_ABOVE && ppi_y > TK_IMAGE_DOWNSAMPLE_ABOVE))
+		return tk_images_load(c, d, path, loc);
+	/* Rounded up, so the result is never under the target; 1e-6 keeps an exact
+	 * fit from gaining a pixel to rounding. */
+	int tw = (int)ceil(w_pt / 72.0 * TK_IMAGE_TARGET_PPI - 1e-6);
+	int th = (int)ceil(h_pt / 72.0 * TK_IMAGE_TARGET_PPI - 1e-6);
+	tw = tw < 1 ? 1 : tw > w ? w : tw;
+	th = th < 1 ? 1 : th > h ? h : th;
+	/* A copy made for another placement serves when it is at print resolution
+	 * here too (a cover picture repeated smaller inside): decoded, converted and
+	 * embedded once. The smallest such copy is taken. */
+	const tk_image *best = NULL;
+	for (entry *e = c->buckets[hash(path)]; e; e = e->next) {
+		if (!e->img || strcmp(e->path, path) != 0 || e->w < tw || e->h < th)
+			continue;
+		if (e->w / (w_pt / 72.0) > TK_IMAGE_DOWNSAMPLE_ABOVE ||
+		    e->h / (h_pt / 72.0) > TK_IMAGE_DOWNSAMPLE_ABOVE)
+			continue;
+		if (!best || e->w < best->width)
+			best = e->img;
+	}
+	if (best)
+		return best;
+	return load(c, d, path, loc, tw, th);
 }

@@ -19,10 +19,31 @@ typedef struct tk_images tk_images;
 
 /* A cache of decoded images living in arena a (pixel buffers are arena memory too). */
 tk_images *tk_images_new(tk_arena *a, tk_color *color);
-/* Loads path (or returns the cached image). On a missing, unreadable, truncated or
- * unsupported file, or one over the limits, reports an error at loc naming the file
- * and returns NULL. */
+/* Loads path at full resolution (or returns the cached image). On a missing,
+ * unreadable, truncated or unsupported file, or one over the limits, reports an
+ * error at loc naming the file and returns NULL. */
 const tk_image *tk_images_load(tk_images *c, tk_diag *d, const char *path,
                                const tk_loc *loc);
+
+/* Print needs no more than 300 ppi. As Acrobat Distiller's press presets do, a
+ * picture placed at more than TK_IMAGE_DOWNSAMPLE_ABOVE ppi is downsampled (area
+ * average, alpha-weighted) to TK_IMAGE_TARGET_PPI before it is converted and
+ * embedded, which saves the conversion, the compression and the bytes of pixels
+ * no press can print. */
+#define TK_IMAGE_DOWNSAMPLE_ABOVE 450.0
+#define TK_IMAGE_TARGET_PPI 300.0
+
+/* The pixel size of the picture at path without decoding it (read from its header,
+ * or from the cache). Returns 0, or -1 after reporting as tk_images_load does. */
+int tk_images_size(tk_images *c, tk_diag *d, const char *path, const tk_loc *loc, int *width,
+                   int *height);
+/* The picture at path for a placement w_pt x h_pt points (the whole picture's size
+ * on the page, before any clipping): the full-resolution image, or, above
+ * TK_IMAGE_DOWNSAMPLE_ABOVE ppi in both directions, a copy resampled to
+ * TK_IMAGE_TARGET_PPI (never fewer: the pixel counts are rounded up). Cached per
+ * path and pixel size, so every placement at one size shares one image; the file
+ * is decoded once per size. Errors as tk_images_load. */
+const tk_image *tk_images_load_for(tk_images *c, tk_diag *d, const char *path,
+                                   const tk_loc *loc, double w_pt, double h_pt);
 
 #endif

@@ -15,6 +15,7 @@
 #include "../paths.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,71 @@ void tk_flow_init(tk_flow *f, tk_engine *e, const tk_para *paras, double scale)
 	f->cur = paras;
 }
 
+/* Shaped paragraphs of the whole job, by everything tk_shape reads: the text, its
+ * spans, marker and flags, the style, the width and the scale. Merged documents
+ * repeat most of their text (every business card has the same back, the same
+ * organisation line; auto-fit tries the same sizes), and shaping is the dearest
+ * step of layout. Shaped lines are read-only once made, so one copy serves every
+ * paragraph that has the same key. Entries live in the job arena. */
+#define MEMO_BUCKETS 4096
+
+typedef struct memo_entry {
+	uint32_t hash;
+	const tk_para *p;          /* the paragraph first shaped (its text and spans) */
+	double w, scale;
+	tk_shaped sh;
+	struct memo_entry *next;
+} memo_entry;
+
+struct tk_shape_memo {
+	memo_entry *b[MEMO_BUCKETS];
+};
+
+static uint32_t fnv(uint32_t h, const void *data, size_t n)
+{
+	const unsigned char *s = data;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 16777619u;
+	return h;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static uint32_t para_hash(const tk_para *p, double w, double scale)
+{
+	uint32_t h = fnv(2166136261u, p->text, (size_t)p->len);
+	int flags[4] = {p->continued, p->tail, p->right_tab, p->n_spans};
+	h = fnv(h, flags, sizeof flags);
+	h = fnv(h, &p->style, sizeof p->style);
+	h = fnv(h, &w, sizeof w);
+	h = fnv(h, &scale, sizeof scale);
+	if (p->marker)
+		h = fnv(h, p->marker, strlen(p->marker));
+	return h;
+}
+
+/* Whether a and b shape alike (same text, spans, marker, flags and style). */
+static int para_same(const tk_para *a, const tk_para *b)
+{
+	if (a == b)
+		return 1;
+	if (a->len != b->len || a->style != b->style || a->continued != b->continued ||
+	    a->tail != b->tail || a->right_tab != b->right_tab || a->n_spans != b->n_spans ||
+	    !str_eq(a->marker, b->marker) || memcmp(a->text, b->text, (size_t)a->len) != 0)
+		return 0;
+	for (int i = 0; i < a->n_spans; i++) {
+		const tk_span *x = &a->spans[i], *y = &b->spans[i];
+		if (x->start != y->start || x->end != y->end || x->cs != y->cs ||
+		    x->strong != y->strong || x->emph != y->emph || x->code != y->code ||
+		    !str_eq(x->uri, y->uri))
+			return 0;
+	}
+	return 1;
+}
+
 static const tk_shaped *shape(tk_flow *f, const tk_para *p, double w)
 {
 	for (int i = 0; i < TK_SHAPE_CACHE; i++)
@@ -33,9 +99,23 @@ static const tk_shaped *shape(tk_flow *f, const tk_para *p, double w)
 			return &f->cache[i].sh;
 	int slot = f->cache_next++ % TK_SHAPE_CACHE;
 	tk_shaped *sh = &f->cache[slot].sh;
-	if (tk_shape(f->e->shaper, f->e->hyph, f->e->a, p, f->e->layout, w, f->scale, f->e->lang,
-	             sh) < 0)
-		return NULL;
+	tk_engine *e = f->e;
+	if (!e->shapes)
+		e->shapes = TK_NEW(e->a, struct tk_shape_memo);
+	uint32_t h = para_hash(p, w, f->scale);
+	memo_entry *m = e->shapes->b[h % MEMO_BUCKETS];
+	for (; m; m = m->next)
+		if (m->hash == h && m->w == w && m->scale == f->scale && para_same(m->p, p))
+			break;
+	if (m) {
+		*sh = m->sh;
+	} else {
+		if (tk_shape(e->shaper, e->hyph, e->a, p, e->layout, w, f->scale, e->lang, sh) < 0)
+			return NULL;
+		m = TK_NEW(e->a, memo_entry);
+		*m = (memo_entry){h, p, w, f->scale, *sh, e->shapes->b[h % MEMO_BUCKETS]};
+		e->shapes->b[h % MEMO_BUCKETS] = m;
+	}
 	f->cache[slot].p = p;
 	f->cache[slot].w = w;
 	if (sh->missing && !f->missing) {
@@ -137,14 +217,19 @@ static int figure(tk_flow *f, const tk_region *r, const tk_para *p)
 {
 	if (tk_paths_check(f->e->paths, p->text, "picture", f->e->d, &p->loc) < 0)
 		return -1;
-	const tk_image *img = tk_images_load(f->e->images, f->e->d, p->text, &p->loc);
-	if (!img)
+	int pw, ph;
+	if (tk_images_size(f->e->images, f->e->d, p->text, &p->loc, &pw, &ph) < 0)
 		return -1;
-	double w = r->w, h = w * img->height / img->width;
+	double w = r->w, h = w * ph / pw;
 	if (h > r->h * 0.6) {
 		h = r->h * 0.6;
-		w = h * img->width / img->height;
+		w = h * pw / ph;
 	}
+	/* Loaded for the size it is set at: far above print resolution it is
+	 * resampled (image.h). */
+	const tk_image *img = tk_images_load_for(f->e->images, f->e->d, p->text, &p->loc, w, h);
+	if (!img)
+		return -1;
 	double s = f->scale;
 	double top = f->have_y ? f->y + f->pending + p->style->space_before * s +
 	                             (p->style->leading - p->style->size) * s

@@ -31,6 +31,8 @@ typedef struct tk_engine {
 	const char *lang;
 	int verbose;
 	const struct tk_paths *paths; /* where pictures may come from */
+	struct tk_shape_memo *shapes; /* shaped paragraphs of this job by text, style,
+	                               * width and scale (flow.c; NULL until used) */
 	/* the record being merged (data merge), or none */
 	const tk_field *record;
 	int n_record;

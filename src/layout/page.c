@@ -370,13 +370,16 @@ static int place_image(tk_engine *e, tk_page *page, const tk_frame *f)
 		         "(write {image: file.png})", fld->name, f->name);
 		return -1;
 	}
-	const tk_image *img = tk_images_load(e->images, e->d, fld->image, &fld->image_loc);
-	if (!img)
+	int pw, ph; /* the file's pixels; placed far above 300 ppi, it is resampled */
+	if (tk_images_size(e->images, e->d, fld->image, &fld->image_loc, &pw, &ph) < 0)
 		return -1;
 	tk_rect box = bleed_rect(f, e->layout, page);
-	double sx = box.w / img->width, sy = box.h / img->height;
+	double sx = box.w / pw, sy = box.h / ph;
 	double s = f->image_fit ? fmin(sx, sy) : fmax(sx, sy);
-	double w = img->width * s, h = img->height * s;
+	double w = pw * s, h = ph * s;
+	const tk_image *img = tk_images_load_for(e->images, e->d, fld->image, &fld->image_loc, w, h);
+	if (!img)
+		return -1;
 	double x = box.x + (box.w - w) / 2, y = box.y + (box.h - h) / 2;
 	double ppi = 72.0 / s;
 	if (ppi < 150)
@@ -956,7 +959,10 @@ static void layout_pages(composer *c)
 			flow_pages(c, sp);
 		else
 			fixed_page(c, sp);
-		if (doc->n_pages >= MAX_PAGES)
+		/* A runaway flow stops here (flow_pages reported it); a data merge is as
+		 * long as its list, and cutting a record short would silently drop the
+		 * backs of every card past the limit. */
+		if (doc->n_pages >= MAX_PAGES && !e->record)
 			break;
 	}
 	int n_last = 0;

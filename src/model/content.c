@@ -176,12 +176,15 @@ static int load_csv(tk_reader *r, tk_content *c, const char *path, const tk_loc 
 	buf[len] = 0;
 	tk_diag_add_source(r->d, path, buf, len);
 	size_t i = 0;
-	if (len >= 3 && memcmp(buf, "ï»¿", 3) == 0)
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		i = 3; /* spreadsheet programs write a BOM */
 	int line = 1, col = 1, row = 0, ncols = 0, cap_rows = 0, bad = 0;
 	const char **header = NULL;
 	int hcap = 0;
 	tk_record *recs = NULL;
+	/* Cells are unquoted into one scratch buffer, then copied at their own size:
+	 * sizing each cell by the rest of the file made a long list quadratic. */
+	char *val = tk_xmalloc(len + 1);
 	while (i <= len && !bad) {
 		/* one row */
 		int n = 0, fcap = 8;
@@ -189,7 +192,6 @@ static int load_csv(tk_reader *r, tk_content *c, const char *path, const tk_loc 
 		tk_loc row_loc = {path, line, 1};
 		for (;;) {
 			tk_loc cell_loc = {path, line, col};
-			char *val = tk_arena_alloc(r->a, len - i + 1);
 			size_t o = 0;
 			if (i < len && buf[i] == '"') {
 				i++;
@@ -225,12 +227,11 @@ static int load_csv(tk_reader *r, tk_content *c, const char *path, const tk_loc 
 			}
 			while (o && val[o - 1] == ' ')
 				o--;
-			val[o] = 0;
 			if (n == fcap) {
 				cells = tk_arena_grow(r->a, cells, (size_t)n, (size_t)fcap * 2, sizeof(tk_field));
 				fcap *= 2;
 			}
-			cells[n++] = (tk_field){.loc = cell_loc, .text = val};
+			cells[n++] = (tk_field){.loc = cell_loc, .text = tk_arena_strndup(r->a, val, o)};
 			if (i < len && buf[i] == ',') {
 				i++;
 				col++;
@@ -280,6 +281,7 @@ static int load_csv(tk_reader *r, tk_content *c, const char *path, const tk_loc 
 		recs[c->n_records++] = (tk_record){row_loc, n, cells};
 		row++;
 	}
+	free(val);
 	free(buf);
 	c->records = recs;
 	return bad ? -1 : 0;

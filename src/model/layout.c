@@ -320,7 +320,8 @@ static int resolve_pstyle(tk_reader *r, tk_layout *l, style_src *src, int i,
 	const char *base = NULL;
 	/* Defaults: a plain, readable body face. */
 	*s = (tk_pstyle){.name = src[i].name, .loc = n->loc, .font = "Noto Serif", .weight = 400,
-	                 .size = 10, .color = {0, 0, 0, 1}, .bullet = "•"};
+	                 .size = 10 * (r->scale > 0 ? r->scale : 1), .color = {0, 0, 0, 1},
+	                 .bullet = "•"};
 	int rc = tk_get_string(r, n, "based-on", &base);
 	if (rc == 1) {
 		int j;
@@ -486,9 +487,7 @@ static void load_frame(tk_reader *r, tk_layout *l, tk_frame *f, const tk_node *n
 	if (tk_get_enum(r, n, "image-fit", "fill|fit", &v) == 1)
 		f->image_fit = v;
 	tk_get_number(r, n, "rotate", &f->rotate, -360, 360);
-	double cols = 1;
-	if (tk_get_number(r, n, "columns", &cols, 1, 20) == 1)
-		f->columns = (int)cols;
+	tk_get_int(r, n, "columns", &f->columns, 1, 20);
 	tk_get_length(r, n, "gutter", &f->gutter, -1, 0, 1);
 	tk_get_bool(r, n, "flow", &f->flow);
 	tk_get_bool(r, n, "wrap", &f->wrap);
@@ -557,7 +556,7 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 	double dw = 0, dh = 0;
 	if (!pg) {
 		tk_error(r->d, &root->loc, "layout has no 'page' (with at least its size)");
-	} else if (tk_check_keys(r, pg, &page_ks) == 0 && pg->kind == TK_NODE_MAP) {
+	} else if ((tk_check_keys(r, pg, &page_ks), pg->kind == TK_NODE_MAP)) {
 		const tk_node *sz = tk_node_get(pg, "size");
 		if (!sz)
 			tk_error(r->d, &pg->loc, "page has no 'size' (e.g. size: A3)");
@@ -584,6 +583,9 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 			if (ds->kind != TK_NODE_SCALAR || tk_parse_paper(ds->str, &dw, &dh, err) < 0)
 				tk_error(r->d, &ds->loc, "%s",
 				         ds->kind == TK_NODE_SCALAR ? err : "design-size must be a paper name");
+			else if (dw < 10 * TK_MM || dh < 10 * TK_MM || dw > 5000 * TK_MM || dh > 5000 * TK_MM)
+				tk_error(r->d, &ds->loc, "design-size %.0f x %.0f mm is outside 10 mm to 5 m",
+				         dw / TK_MM, dh / TK_MM);
 			else {
 				if (has_orient && (orient == 1) != (dw > dh)) {
 					double t = dw;
@@ -615,7 +617,7 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 			if (tk_node_length(r, mg, &m, -1, 0, 1) == 1)
 				for (int i = 0; i < 4; i++)
 					l->margin[i] = m;
-		} else if (mg && tk_check_keys(r, mg, &margin_ks) == 0) {
+		} else if (mg && (tk_check_keys(r, mg, &margin_ks), mg->kind == TK_NODE_MAP)) {
 			static const char *side[] = {"top", "right", "bottom", "left"};
 			for (int i = 0; i < 4; i++)
 				tk_get_length(r, mg, side[i], &l->margin[i], -1, 0, 1);
@@ -625,7 +627,7 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 	if (gr && gr->kind == TK_NODE_SCALAR) {
 		tk_node_length(r, gr, &l->grid_step, -1, 0, 1);
 		l->grid_start = l->margin[0];
-	} else if (gr && tk_check_keys(r, gr, &grid_ks) == 0) {
+	} else if (gr && (tk_check_keys(r, gr, &grid_ks), gr->kind == TK_NODE_MAP)) {
 		l->grid_start = l->margin[0];
 		if (tk_get_length(r, gr, "step", &l->grid_step, -1, 0, 1) != 1)
 			tk_error(r->d, &gr->loc, "baseline-grid needs a step (the body leading)");
@@ -641,7 +643,7 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 		l->lang = (const char *[]){"nb", "nn", "en"}[lang];
 
 	const tk_node *pr = tk_node_get(root, "print");
-	if (pr && tk_check_keys(r, pr, &print_ks) == 0) {
+	if (pr && (tk_check_keys(r, pr, &print_ks), pr->kind == TK_NODE_MAP)) {
 		tk_get_string(r, pr, "condition", &l->condition);
 		tk_get_string(r, pr, "condition-info", &l->condition_info);
 		tk_get_string(r, pr, "profile", &l->profile);
@@ -717,7 +719,7 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 			const tk_node *mn = ms->items[i];
 			m->name = ms->keys[i]->str;
 			m->loc = mn->loc;
-			if (tk_check_keys(r, mn, &master_ks) || mn->kind != TK_NODE_MAP)
+			if ((tk_check_keys(r, mn, &master_ks), mn->kind != TK_NODE_MAP))
 				continue;
 			const tk_node *both = tk_node_get(mn, "frames");
 			const tk_node *left = tk_node_get(mn, "left");
@@ -748,7 +750,7 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 			tk_pagespec *sp = &l->pages[i];
 			sp->loc = p->loc;
 			sp->folio = 1;
-			if (tk_check_keys(r, p, &pagespec_ks) || p->kind != TK_NODE_MAP)
+			if ((tk_check_keys(r, p, &pagespec_ks), p->kind != TK_NODE_MAP))
 				continue;
 			if (tk_get_string(r, p, "name", &sp->name) != 1)
 				sp->name = tk_arena_printf(r->a, "page %d", i + 1);
@@ -771,7 +773,7 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 	tk_get_int(r, root, "orphans", &l->orphans, 1, 10);
 
 	const tk_node *pad = tk_node_get(root, "pad");
-	if (pad && tk_check_keys(r, pad, &pad_ks) == 0) {
+	if (pad && (tk_check_keys(r, pad, &pad_ks), pad->kind == TK_NODE_MAP)) {
 		l->pad_multiple = 4;
 		tk_get_int(r, pad, "multiple", &l->pad_multiple, 1, 64);
 		const tk_node *pm = tk_node_get(pad, "master");
@@ -781,7 +783,7 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 	}
 
 	const tk_node *im = tk_node_get(root, "impose");
-	if (im && tk_check_keys(r, im, &impose_ks) == 0) {
+	if (im && (tk_check_keys(r, im, &impose_ks), im->kind == TK_NODE_MAP)) {
 		int method = 0;
 		l->impose_loc = im->loc;
 		tk_get_enum(r, im, "method", "none|saddle-stitch|n-up", &method);
@@ -812,7 +814,7 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 	}
 
 	const tk_node *mg = tk_node_get(root, "merge");
-	if (mg && tk_check_keys(r, mg, &merge_ks) == 0) {
+	if (mg && (tk_check_keys(r, mg, &merge_ks), mg->kind == TK_NODE_MAP)) {
 		l->n_merge_required = string_list(r, mg, "required", &l->merge_required);
 		l->n_merge_email = string_list(r, mg, "email", &l->merge_email);
 		l->n_merge_phone = string_list(r, mg, "phone", &l->merge_phone);

@@ -23,7 +23,9 @@ int tk_parse_length(const char *s, double *pt, int *is_percent, char *err)
 	while (isspace((unsigned char)*s))
 		s++;
 	double v = strtod(s, &end);
-	if (end == s || !isfinite(v)) {
+	/* strtod reads hexadecimal and "inf"; a length is decimal */
+	int hex = strpbrk(s, "xX") && strpbrk(s, "xX") < end;
+	if (end == s || !isfinite(v) || hex) {
 		snprintf(err, 160, "'%s' is not a length (write it like 12mm, 10pt or 1.5cm)", s);
 		return -1;
 	}

@@ -15,6 +15,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,6 +25,45 @@
 /* Longest part of the target's name copied into the temporary name, so that the
  * ".name.XXXXXX" pattern stays below NAME_MAX for long output names. */
 #define TMP_BASE_MAX 200
+
+/* The temporary file being written, for the signal handler: a build stopped by
+ * Ctrl-C, kill or a file-size limit removes it before it dies, so nothing is left
+ * behind but the old output. One at a time: a process writes one file at once. */
+static char tmp_now[PATH_MAX];
+static volatile sig_atomic_t have_tmp;
+
+static void on_signal(int sig)
+{
+	if (have_tmp)
+		unlink(tmp_now); /* async-signal-safe */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void tk_atomic_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGXFSZ};
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		struct sigaction old;
+		/* A signal the caller's parent set to be ignored stays ignored. */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+static void track(const char *tmp)
+{
+	have_tmp = 0;
+	if (!tmp || strlen(tmp) >= sizeof tmp_now)
+		return;
+	memcpy(tmp_now, tmp, strlen(tmp) + 1);
+	have_tmp = 1;
+}
 
 static int fail(tk_diag *d, const char *path, const char *why)
 {
@@ -105,7 +146,15 @@ int tk_write_atomic(const char *path, const void *data, size_t len, tk_diag *d)
 	}
 
 	char *tmp = tmp_pattern(path);
+	/* Signals wait while the name is recorded, so the handler never sees a file
+	 * it does not know of. */
+	sigset_t all, was;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &was);
 	int fd = mkstemp(tmp);
+	if (fd >= 0)
+		track(tmp);
+	sigprocmask(SIG_SETMASK, &was, NULL);
 	if (fd < 0) {
 		int e = errno;
 		free(tmp);
@@ -130,12 +179,12 @@ int tk_write_atomic(const char *path, const void *data, size_t len, tk_diag *d)
 		e = errno;
 	if (!e && rename(tmp, path) != 0)
 		e = errno;
-	if (e) {
+	if (e)
 		unlink(tmp);
-		free(tmp);
-		return fail(d, path, strerror(e));
-	}
+	track(NULL);
 	free(tmp);
+	if (e)
+		return fail(d, path, strerror(e));
 
 	/* Make the rename itself durable. The new file is complete and in place
 	 * whatever happens here, so a folder that cannot be synced (some network and

@@ -15,10 +15,25 @@
  * that is a directory or a symlink. Reports and returns -1 on failure, leaving any
  * previous file at path untouched. */
 int tk_write_atomic(const char *path, const void *data, size_t len, tk_diag *d);
+/* Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGXFSZ that remove a
+ * temporary file tk_write_atomic is writing and then die of the same signal. */
+void tk_atomic_signals(void);
 
 /* Print PDF: DeviceCMYK only, MediaBox/BleedBox/TrimBox on every page, crop marks
  * (items with is_mark), every font embedded, OutputIntent, deterministic bytes. */
 int tk_pdf_print_write(const tk_doc *doc, const char *path, tk_diag *d);
+
+/* A print PDF rendered in a second process while this one goes on (the press
+ * sheets while the pages are written): tk_pdf_print_start forks when the machine
+ * has a second core and returns NULL otherwise (or when TRYKK_JOBS=1), and the
+ * caller then writes it with tk_pdf_print_write. tk_pdf_print_finish waits,
+ * reports the renderer's messages to d as if they were made here, and writes the
+ * file atomically; same bytes as tk_pdf_print_write. tk_pdf_print_cancel stops it
+ * with nothing written. Both free bg and accept NULL (finish then returns -1). */
+typedef struct tk_pdf_bg tk_pdf_bg;
+tk_pdf_bg *tk_pdf_print_start(const tk_doc *doc);
+int tk_pdf_print_finish(tk_pdf_bg *bg, const char *path, tk_diag *d);
+void tk_pdf_print_cancel(tk_pdf_bg *bg);
 
 /* Screen PDF: RGB (converted with color), trimmed to the finished size, no marks,
  * extractable text, clickable links, outline from DEST items. */

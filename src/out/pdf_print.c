@@ -47,6 +47,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define DEFAULT_CONDITION "FOGRA39"
 #define DEFAULT_CONDITION_INFO "Coated FOGRA39 (ISO 12647-2:2004)"
@@ -264,11 +268,60 @@ static int set_stroke(pdf_dev *dev, tk_cmyk c)
 /* Builds p in PDF space. Returns 1 when a path was built, 0 when p is empty (the
  * caller must then not paint), -1 on error. s scales the PDF coordinates down
  * (for strokes drawn under a scaled matrix). */
+/* A path made only of axis-parallel rectangles all wound the same way (a QR code
+ * is hundreds of them, a background or a clip one) is written with 're': one
+ * libharu call and one operator per rectangle instead of five, and the same area
+ * under the non-zero rule, since no rectangle winds against another. Returns 1
+ * when written so, 0 when p is something else (nothing written), -1 on error. */
+static int build_rects(pdf_dev *dev, const tk_path *p, const tk_matrix *t, double s)
+{
+	if (p->n_ops % 5 != 0 || p->n_pts != p->n_ops / 5 * 4)
+		return 0;
+	int wind = 0;
+	for (int i = 0; i < p->n_ops; i += 5) {
+		if (p->ops[i] != TK_PATH_MOVE || p->ops[i + 1] != TK_PATH_LINE ||
+		    p->ops[i + 2] != TK_PATH_LINE || p->ops[i + 3] != TK_PATH_LINE ||
+		    p->ops[i + 4] != TK_PATH_CLOSE)
+			return 0;
+		const double *q = p->pts + i / 5 * 8;
+		for (int k = 0; k < 8; k++)
+			if (!isfinite(q[k]))
+				return 0;
+		int h = q[1] == q[3] && q[2] == q[4] && q[5] == q[7] && q[6] == q[0];
+		int v = q[0] == q[2] && q[3] == q[5] && q[4] == q[6] && q[7] == q[1];
+		if (!h && !v)
+			return 0;
+		double area = (q[2] - q[0]) * (q[5] - q[1]) - (q[4] - q[0]) * (q[3] - q[1]);
+		int w = area > 0 ? 1 : area < 0 ? -1 : 0;
+		if (w == 0 || (wind && w != wind))
+			return 0;
+		wind = w;
+	}
+	/* Only under a matrix that keeps rectangles axis-parallel. */
+	if (t->b != 0 || t->c != 0)
+		return 0;
+	for (int i = 0; i < p->n_ops; i += 5) {
+		const double *q = p->pts + i / 5 * 8;
+		double x0 = q[0], y0 = q[1], x1 = q[4], y1 = q[5];
+		tk_matrix_apply(t, &x0, &y0);
+		tk_matrix_apply(t, &x1, &y1);
+		double lx = fmin(x0, x1) / s, ly = fmin(y0, y1) / s;
+		double w = fabs(x1 - x0) / s, h = fabs(y1 - y0) / s;
+		if (hp(dev, HPDF_Page_Rectangle(dev->page, (HPDF_REAL)lx, (HPDF_REAL)ly,
+		                                (HPDF_REAL)w, (HPDF_REAL)h)))
+			return -1;
+	}
+	return 1;
+}
+
 static int build_path(pdf_dev *dev, const tk_path *p, const tk_matrix *m, double s)
 {
 	if (!p || p->n_ops <= 0)
 		return 0;
 	tk_matrix t = to_pdf(dev, m);
+	int r = build_rects(dev, p, &t, s);
+	if (r != 0)
+		return r;
 	const double *pt = p->pts;
 	int left = p->n_pts, open = 0;
 	for (int i = 0; i < p->n_ops; i++) {
@@ -327,6 +380,43 @@ static int build_path(pdf_dev *dev, const tk_path *p, const tk_matrix *m, double
 }
 
 /* ---- fonts, images, text --------------------------------------------------- */
+
+/* libharu 2.3.0 maps a character to its glyph by a linear scan of the font's cmap
+ * segments, and it does so for all 65,536 codes whenever a font is first used in
+ * a document (to build the CIDToGIDMap and the widths): some 60 million
+ * instructions per font and PDF, a fifth of a 100-card job. Its own calls go
+ * through the dynamic linker, so this definition takes their place: the same
+ * lookup with a binary search over the segments, which the TrueType specification
+ * requires to be sorted by end code (the scan relies on that order as well). The
+ * results are libharu's: format 0 by table, format 4 by delta or glyph array. */
+HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
+{
+	HPDF_TTFontDefAttr attr = (HPDF_TTFontDefAttr)fontdef->attr;
+	const HPDF_TTF_CmapRange *cm = &attr->cmap;
+	if (cm->format == 0)
+		return cm->glyph_id_array[unicode & 0xFF];
+	if (cm->seg_count_x2 == 0) {
+		HPDF_SetError(fontdef->error, HPDF_TTF_INVALID_CMAP, 0);
+		return 0;
+	}
+	unsigned n = cm->seg_count_x2 / 2u, lo = 0, hi = n; /* first end >= unicode */
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (cm->end_count[mid] < unicode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == n || cm->start_count[lo] > unicode)
+		return 0;
+	if (cm->id_range_offset[lo] == 0)
+		return (HPDF_UINT16)(unicode + cm->id_delta[lo]);
+	unsigned idx = cm->id_range_offset[lo] / 2u + (unsigned)(unicode - cm->start_count[lo]) -
+	               (n - lo);
+	if (idx >= cm->glyph_id_array_count)
+		return 0;
+	return (HPDF_UINT16)(cm->glyph_id_array[idx] + cm->id_delta[lo]);
+}
 
 /* libharu 2.3.0 appends the subfamily to the PostScript name when it is not
  * "Regular" ("Lato-Bold,Bold") and sets ForceBold for it: a convention for fonts
@@ -1203,7 +1293,8 @@ static int build(pdf_dev *dev, const tk_doc *doc, unsigned char **out, size_t *o
 	return 0;
 }
 
-int tk_pdf_print_write(const tk_doc *doc, const char *path, tk_diag *d)
+/* Renders doc into *data (malloc'd, *len bytes). Returns 0 or -1 after reporting. */
+static int render(const tk_doc *doc, tk_diag *d, unsigned char **data, size_t *len)
 {
 	pdf_dev dev;
 	memset(&dev, 0, sizeof dev);
@@ -1225,9 +1316,9 @@ int tk_pdf_print_write(const tk_doc *doc, const char *path, tk_diag *d)
 		         "PDF backend (libharu): cannot create a document (out of memory)");
 		return -1;
 	}
-	unsigned char *data = NULL;
-	size_t len = 0;
-	int rc = build(&dev, doc, &data, &len);
+	*data = NULL;
+	*len = 0;
+	int rc = build(&dev, doc, data, len);
 	if (rc != 0)
 		report_hpdf(&dev);
 	HPDF_Free(dev.pdf);
@@ -1237,8 +1328,150 @@ int tk_pdf_print_write(const tk_doc *doc, const char *path, tk_diag *d)
 	free(dev.images);
 	free(dev.text);
 	free(dev.pend);
+	return rc;
+}
+
+int tk_pdf_print_write(const tk_doc *doc, const char *path, tk_diag *d)
+{
+	unsigned char *data;
+	size_t len;
+	int rc = render(doc, d, &data, &len);
 	if (rc == 0)
 		rc = tk_write_atomic(path, data, len, d);
 	free(data);
+	return rc;
+}
+
+/* ---- rendering in a second process ----------------------------------------- */
+
+/* The renderer is a fork: it sees the display list as it was, renders, and puts
+ * its result (status, length, bytes) in one unlinked temporary file and its
+ * messages in another; the parent reads both back after waiting for it. Nothing
+ * is written to the output folder by the renderer, so the order of the writes and
+ * what a failure leaves behind are those of a serial build. */
+struct tk_pdf_bg {
+	pid_t pid;
+	FILE *result, *msgs;
+};
+
+tk_pdf_bg *tk_pdf_print_start(const tk_doc *doc)
+{
+	const char *env = getenv("TRYKK_JOBS");
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || (env && atoi(env) == 1))
+		return NULL;
+	tk_pdf_bg *bg = tk_xcalloc(1, sizeof *bg);
+	bg->result = tmpfile();
+	bg->msgs = tmpfile();
+	if (!bg->result || !bg->msgs)
+		goto fail;
+	fflush(NULL); /* nothing buffered may be written twice */
+	bg->pid = fork();
+	if (bg->pid < 0)
+		goto fail;
+	if (bg->pid == 0) {
+		/* Every message is kept; the parent's reporter filters by its level. */
+		tk_diag *cd = tk_diag_new(bg->msgs);
+		tk_diag_set_level(cd, TK_INFO);
+		unsigned char *data;
+		size_t len;
+		int rc = render(doc, cd, &data, &len);
+		fwrite(&rc, sizeof rc, 1, bg->result);
+		fwrite(&len, sizeof len, 1, bg->result);
+		int ok = rc != 0 || fwrite(data, 1, len, bg->result) == len;
+		ok = fflush(bg->result) == 0 && fflush(bg->msgs) == 0 && ok;
+		_exit(ok ? 0 : 1);
+	}
+	return bg;
+fail:
+	if (bg->result)
+		fclose(bg->result);
+	if (bg->msgs)
+		fclose(bg->msgs);
+	free(bg);
+	return NULL;
+}
+
+static void bg_free(tk_pdf_bg *bg)
+{
+	fclose(bg->result);
+	fclose(bg->msgs);
+	free(bg);
+}
+
+void tk_pdf_print_cancel(tk_pdf_bg *bg)
+{
+	if (!bg)
+		return;
+	kill(bg->pid, SIGKILL);
+	while (waitpid(bg->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	bg_free(bg);
+}
+
+/* Reports the renderer's messages ("trykk: SEVERITY: text", one a line, all
+ * without a place: the backend has none to give) through d. */
+static void replay_messages(FILE *f, tk_diag *d)
+{
+	char line[4096];
+	rewind(f);
+	while (fgets(line, sizeof line, f)) {
+		size_t n = strlen(line);
+		if (n && line[n - 1] == '\n')
+			line[--n] = 0;
+		static const struct {
+			const char *prefix;
+			tk_severity sev;
+		} kinds[] = {{"trykk: error: ", TK_ERROR},
+		             {"trykk: warning: ", TK_WARNING},
+		             {"trykk: note: ", TK_INFO},
+		             {"trykk: info: ", TK_INFO}};
+		int done = 0;
+		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0] && !done; k++) {
+			size_t pl = strlen(kinds[k].prefix);
+			if (strncmp(line, kinds[k].prefix, pl) == 0) {
+				tk_diag_report(d, kinds[k].sev, NULL, "%s", line + pl);
+				done = 1;
+			}
+		}
+		if (!done && n)
+			tk_diag_report(d, TK_INFO, NULL, "%s", line);
+	}
+}
+
+int tk_pdf_print_finish(tk_pdf_bg *bg, const char *path, tk_diag *d)
+{
+	if (!bg)
+		return -1;
+	int status = 0;
+	while (waitpid(bg->pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	}
+	replay_messages(bg->msgs, d);
+	int rc = -1;
+	size_t len = 0;
+	rewind(bg->result);
+	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	    fread(&rc, sizeof rc, 1, bg->result) == 1 &&
+	    fread(&len, sizeof len, 1, bg->result) == 1) {
+		if (rc == 0) {
+			unsigned char *data = tk_xmalloc(len);
+			if (fread(data, 1, len, bg->result) == len)
+				rc = tk_write_atomic(path, data, len, d);
+			else {
+				tk_error(d, NULL, "print PDF: cannot read back '%s' from its renderer", path);
+				rc = -1;
+			}
+			free(data);
+		}
+	} else {
+		tk_error(d, NULL, "print PDF: the process rendering '%s' failed (%s %d)", path,
+		         status != -1 && WIFSIGNALED(status) ? "signal" : "status",
+		         status == -1 ? -1 : WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		rc = -1;
+	}
+	bg_free(bg);
 	return rc;
 }

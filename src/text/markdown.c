@@ -138,6 +138,8 @@ static void end_para(builder *b)
 		p->level = b->list_depth;
 		if (b->item_first) {
 			int d = b->list_depth - 1;
+			if (d > 15)
+				d = 15; /* deeper lists number like the 16th level */
 			if (b->list_ordered[d])
 				p->marker = tk_arena_printf(b->a, "%d.", b->list_num[d]);
 			b->item_first = 0;

@@ -216,7 +216,7 @@ for p in 1 2; do
 	[ -n "$UPDATE" ] && cp "$OUT/page$p.png" "tests/e2e/ref/avis-$p.png"
 	check "pixels: page $p matches tests/e2e/ref/avis-$p.png" ./build/pngdiff "$OUT/page$p.png" "tests/e2e/ref/avis-$p.png" 0.5
 done
-convert "$OUT/page1.png" "$OUT/page2.png" +append "$OUT/spread-print.png"
+./build/pngdiff --append "$OUT/page1.png" "$OUT/page2.png" "$OUT/spread-print.png"
 pdftoppm -scale-to-x 560 -scale-to-y 400 -png -singlefile "$OUT/$doc-screen.pdf" "$OUT/spread-screen" 2>/dev/null
 # (Two renderers' anti-aliasing and a sub-pixel drift differ on about 1.4 % of the
 # pixels at a channel tolerance of 40; a missing picture or column is far more.)
@@ -234,7 +234,7 @@ f1=$(pdftotext -f 1 -l 1 -x 0 -y 140 -W 856 -H 130 "$OUT/fold/fold.pdf" - | tr -
 f2=$(pdftotext -f 2 -l 2 -x 0 -y 140 -W 856 -H 130 "$OUT/fold/fold.pdf" - | tr -d ' \n\f')
 equals "fixture: a word cut at the fold keeps every glyph once" "$f1|$f2" "Over|skrift"
 pdftoppm -r 25.4 -png -x 11 -y 11 -W 280 -H 400 "$OUT/fold/fold.pdf" "$OUT/fold/p"
-px() { convert "$1" -format "%[fx:int(255*p{$2,$3}.r)],%[fx:int(255*p{$2,$3}.g)],%[fx:int(255*p{$2,$3}.b)]" info:; }
+px() { ./build/pngdiff --pixel "$1" "$2" "$3"; }
 dark() { printf '%s' "$1" | awk -F, '{ exit !($1 < 100 && $2 < 100 && $3 < 100) }'; }
 dark "$(px "$OUT/fold/p-1.png" 278 300)" && ok "fixture: the rule runs to the fold on page 1" || bad "fixture: no rule at the fold on page 1"
 dark "$(px "$OUT/fold/p-2.png" 1 300)" && ok "fixture: the rule continues from the fold on page 2" || bad "fixture: no rule at the fold on page 2"

@@ -6,6 +6,7 @@
 # within 10 seconds and write no PDF. UPDATE=1 rewrites the .expected files.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
+sh tests/errors/make-big.sh || exit 3
 OUT=tests/out/errors
 rm -rf "$OUT" && mkdir -p "$OUT"
 for yaml in tests/errors/cases/*.yaml; do
