@@ -52,10 +52,14 @@ check: deps trykk build/unit_tests build/pngdiff build/keydoc build/fuzz-replay-
 clean:
 	rm -rf build trykk out tests/out
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: the program, trykk(1), bash completion.
 install: trykk
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 trykk $(DESTDIR)$(PREFIX)/bin/trykk
-	[ ! -f docs/trykk.1 ] || install -m 644 docs/trykk.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 docs/trykk.1 $(DESTDIR)$(PREFIX)/share/man/man1/trykk.1
+	install -m 644 docs/completion/trykk.bash \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/trykk
 
 build/keydoc: tests/tools/keydoc.c $(LIB_OBJ)
 	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)

@@ -250,7 +250,7 @@ int tk_job_build(tk_session *s, const char *path)
 		goto done;
 	/* Preflight: warnings are shown, errors stop the build before anything is
 	 * written; `trykk preflight` stops here (1) with nothing written. */
-	int pf = tk_preflight_job(doc, l, in_root(s, a, "fonts"), d);
+	int pf = tk_preflight_job(doc, l, c, in_root(s, a, "fonts"), d);
 	if (pf != 0) {
 		rc = pf > 0 ? TK_EXIT_OK : TK_EXIT_INPUT;
 		goto done;

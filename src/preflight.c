@@ -132,12 +132,13 @@ enum rule {
 	R_INK,
 	R_RICH_BLACK,
 	R_REVERSED,
-	R_FONT
+	R_FONT,
+	R_TRIM
 };
 
 static const char *const rule_names[] = {
 	"image-resolution", "image-rgb", "safe-margin", "bleed", "bleed", "hairline", "total-ink",
-	"small-text", "small-text", "font-source",
+	"small-text", "small-text", "font-source", "trim-size",
 };
 
 /* A measure waiting to become a finding; merged with others of the same key. */
@@ -560,6 +561,7 @@ static tk_severity severity_of(const hit *h)
 	case R_RGB:
 		return TK_INFO;
 	case R_FONT:
+	case R_TRIM:
 		return TK_ERROR;
 	default:
 		return TK_WARNING;
@@ -629,6 +631,10 @@ static void message_of(const hit *h, char *buf, size_t n)
 		snprintf(buf, n, "font '%s' is not from the fonts folder; only fonts in fonts/ "
 		         "are embedded", h->what);
 		break;
+	case R_TRIM:
+		snprintf(buf, n, "the content asks for %s; build it with a layout of that size "
+		         "or change 'size:'", h->what);
+		break;
 	}
 }
 
@@ -663,6 +669,17 @@ int tk_preflight(const tk_doc *doc, const tk_layout *l, const tk_preflight_opts 
 	walker w = {.l = l, .o = o ? o : &none, .safe = l ? l->safe : 3 * TK_MM};
 	if (w.o->fonts_dir)
 		w.fonts_real = realpath(w.o->fonts_dir, NULL);
+	/* The size the content asks for (paper names are portrait; orientation counts). */
+	const tk_content *c = w.o->content;
+	char what[256];
+	if (l && c && c->size_w > 0 &&
+	    (fabs(c->size_w - l->w) > 0.5 * TK_MM || fabs(c->size_h - l->h) > 0.5 * TK_MM)) {
+		char a[32], b[32], e[32], f[32];
+		snprintf(what, sizeof what, "%s (%s x %s) and the layout '%s' trims to %s x %s",
+		         c->size, tk_fmt_mm(c->size_w, a), tk_fmt_mm(c->size_h, b),
+		         l->path ? l->path : "", tk_fmt_mm(l->w, e), tk_fmt_mm(l->h, f));
+		add_hit(&w, R_TRIM, NULL, &c->size_loc, what, 0, 0, NO_COLOR);
+	}
 	/* Swatches first: they are wrong wherever they are used. */
 	for (int i = 0; l && i < l->n_swatches; i++) {
 		double t = ink(l->swatches[i]);
@@ -705,10 +722,10 @@ void tk_preflight_configure(tk_findings *collect, int stop_after)
 	run_stop = stop_after;
 }
 
-int tk_preflight_job(const tk_doc *doc, const tk_layout *l, const char *fonts_dir,
-                     tk_diag *d)
+int tk_preflight_job(const tk_doc *doc, const tk_layout *l, const tk_content *c,
+                     const char *fonts_dir, tk_diag *d)
 {
-	tk_preflight_opts o = {.fonts_dir = fonts_dir};
+	tk_preflight_opts o = {.fonts_dir = fonts_dir, .content = c};
 	if (tk_preflight(doc, l, &o, d, run_collect) < 0)
 		return -1;
 	return run_stop ? 1 : 0;

@@ -5,7 +5,8 @@
  * reports what would print badly: pictures of too low resolution, text and codes
  * too close to the trim, backgrounds that stop at the trim instead of running into
  * the bleed, hairlines, too much ink, small type in four-colour black or reversed
- * out of a colour, fonts from outside fonts/. Every finding names the page, the
+ * out of a colour, fonts from outside fonts/, a layout whose trim is not the size
+ * the content asks for. Every finding names the page, the
  * frame and the YAML line that made it. It changes nothing: a pure function over
  * the display list and the model.
  *
@@ -57,6 +58,7 @@ void tk_findings_json(const tk_findings *f, FILE *out);
 
 typedef struct tk_preflight_opts {
 	const char *fonts_dir;     /* every font must come from here; NULL: not checked */
+	const tk_content *content; /* its size: must be the layout's trim; NULL: any */
 } tk_preflight_opts;
 
 /* Checks doc, laid out from layout l (o may be NULL). Each finding is reported to d
@@ -73,7 +75,7 @@ void tk_preflight_configure(tk_findings *collect, int stop_after);
 /* Runs tk_preflight with the configured settings. Returns -1 when it found errors
  * (the build stops), 1 when the build is to stop here successfully (preflight
  * only), 0 when the build goes on to write its outputs. */
-int tk_preflight_job(const tk_doc *doc, const tk_layout *l, const char *fonts_dir,
-                     tk_diag *d);
+int tk_preflight_job(const tk_doc *doc, const tk_layout *l, const tk_content *c,
+                     const char *fonts_dir, tk_diag *d);
 
 #endif

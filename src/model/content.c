@@ -1,6 +1,7 @@
 /* content.c - content files: which layout, document metadata, and the named fields
  * (Markdown text or pictures) that the layout's frames show. */
 #include "model.h"
+#include "units.h"
 
 #include "../paths.h"
 
@@ -25,6 +26,9 @@ static const tk_key content_keys[] = {
 	{"title", TK_T_STRING, NULL, "file name", "Document title (PDF /Title).", NULL, 0},
 	{"author", TK_T_STRING, NULL, NULL, "Author or publisher (PDF /Author).", NULL, 0},
 	{"subject", TK_T_STRING, NULL, NULL, "Subject (PDF /Subject).", NULL, 0},
+	{"size", TK_T_PAPER, NULL, "any", "The trim size this content is written for (A3, "
+	 "'420mm x 297mm'); building it with a layout of another size is a preflight "
+	 "error.", NULL, 0},
 	{"language", TK_T_ENUM, "nb|nn|en", "the layout's", "Language of the text.", NULL, 0},
 	{"fields", TK_T_MAPOF, NULL, NULL, "Named texts (Markdown) and pictures ({image: "
 	 "file}) that frames show.", &image_ks, 0},
@@ -60,6 +64,18 @@ tk_content *tk_content_load(tk_reader *r, const tk_node *root, const char *path)
 	tk_get_string(r, root, "title", &c->title);
 	tk_get_string(r, root, "author", &c->author);
 	tk_get_string(r, root, "subject", &c->subject);
+	const tk_node *sz = tk_node_get(root, "size");
+	if (sz) {
+		char err[256];
+		if (sz->kind != TK_NODE_SCALAR)
+			tk_error(r->d, &sz->loc, "size must be a paper name or 'W x H'");
+		else if (tk_parse_paper(sz->str, &c->size_w, &c->size_h, err) < 0)
+			tk_error(r->d, &sz->loc, "%s", err);
+		else {
+			c->size = sz->str;
+			c->size_loc = sz->loc;
+		}
+	}
 	int lang;
 	if (tk_get_enum(r, root, "language", "nb|nn|en", &lang) == 1)
 		c->lang = (const char *[]){"nb", "nn", "en"}[lang];

@@ -162,6 +162,9 @@ typedef struct tk_content {
 	const char *layout;        /* layout name or path */
 	tk_loc layout_loc;
 	const char *title, *author, *subject, *lang;
+	double size_w, size_h;     /* the trim size the content is written for; 0: any */
+	const char *size;          /* as written */
+	tk_loc size_loc;
 	int n_fields;
 	tk_field *fields;
 	int n_records;             /* data merge: layout pages repeat per record */

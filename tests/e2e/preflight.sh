@@ -113,6 +113,17 @@ equals "RGB picture: info not shown without -v" "$err" \
 contains "RGB picture: info shown with -v" "$(cat "$OUT/rgb-v.err")" \
 	"info: page 1, frame 'bilde': picture 'tests/preflight/images/rgb-320px.png' is RGB and was converted"
 
+# --- trim size: the content says what size it is written for -------------------------
+pf trim $P/trim.yaml
+equals "trim size as asked: no findings" "$rc $(q trim 'f')" "0 []"
+pf trim-bad --layout $P/layouts/trim-a5.yaml $P/trim.yaml
+equals "trim size differs: an error at size:" "$rc $(q trim-bad "$KEYS")" \
+	"1 error trim-size None None tests/preflight/trim.yaml:4:7"
+contains "trim size differs: both sizes named" "$err" \
+	"the content asks for A6 (105mm x 148mm) and the layout 'tests/preflight/layouts/trim-a5.yaml' trims to 148mm x 210mm"
+./trykk build -q -o "$OUT/b-trim" --layout $P/layouts/trim-a5.yaml $P/trim.yaml 2>/dev/null
+equals "trim size differs: the build stops, nothing written" "$? $(find "$OUT/b-trim" -type f 2>/dev/null | wc -l)" "1 0"
+
 # --- a data merge: one finding per frame, with the number of other pages ------------
 pf merge $P/merge.yaml
 equals "merge: one finding per frame" "$(q merge '[(x["frame"], x["page"]) for x in f]')" \

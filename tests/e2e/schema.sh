@@ -209,4 +209,13 @@ content/plakat-edru-voksne.yaml
 print,screen
 --max-rebuilds"
 fi
+
+# make install puts the program, the man page and the completion where PREFIX says
+# (-o trykk: installs the binary at hand, which under make asan is the instrumented one).
+rm -rf "$OUT/inst"
+make -s -o trykk install DESTDIR="$PWD/$OUT/inst" PREFIX=/opt/trykk >"$OUT/install.log" 2>&1
+equals "make install DESTDIR PREFIX: exit 0" "$?" "0"
+equals "make install: the files" "$(cd "$OUT/inst" && find . -type f | sort | tr '\n' ' ')" \
+	"./opt/trykk/bin/trykk ./opt/trykk/share/bash-completion/completions/trykk ./opt/trykk/share/man/man1/trykk.1 "
+equals "make install: the installed program runs" "$("$OUT/inst/opt/trykk/bin/trykk" --version | cut -d' ' -f1)" "trykk"
 finish
