@@ -235,6 +235,8 @@ int tk_job_build(tk_session *s, const char *path)
 			icc = def;
 	}
 	tk_loc lloc = {lpath, 0, 0};
+	if (l->profile)
+		lloc = l->profile_loc;
 	if (icc && tk_paths_check(s->paths, icc, "ICC profile", d, &lloc) < 0)
 		goto done;
 	color = tk_color_new(icc, d, &lloc);

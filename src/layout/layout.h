@@ -33,6 +33,10 @@ typedef struct tk_engine {
 	const struct tk_paths *paths; /* where pictures may come from */
 	struct tk_shape_memo *shapes; /* shaped paragraphs of this job by text, style,
 	                               * width and scale (flow.c; NULL until used) */
+	/* names of the fields the layout asked for (data merge: to warn about record
+	 * fields no frame shows); arena memory, NULL until used */
+	const char **asked;
+	int n_asked, cap_asked;
 	/* the record being merged (data merge), or none */
 	const tk_field *record;
 	int n_record;

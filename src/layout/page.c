@@ -17,9 +17,27 @@
 
 #define MAX_PAGES 5000
 
+/* Remembers that the layout asked for field name (in a data merge). */
+static void asked(const tk_engine *ce, const char *name)
+{
+	tk_engine *e = (tk_engine *)ce; /* bookkeeping only; the layout is unchanged */
+	for (int i = 0; i < e->n_asked; i++)
+		if (strcmp(e->asked[i], name) == 0)
+			return;
+	if (e->n_asked == e->cap_asked) {
+		int cap = e->cap_asked ? e->cap_asked * 2 : 16;
+		e->asked = tk_arena_grow(e->a, e->asked, (size_t)e->n_asked, (size_t)cap,
+		                         sizeof *e->asked);
+		e->cap_asked = cap;
+	}
+	e->asked[e->n_asked++] = tk_arena_strdup(e->a, name);
+}
+
 /* A field's text: the merged record first, then the content file. */
 static const tk_field *field(const tk_engine *e, const char *name)
 {
+	if (e->record)
+		asked(e, name);
 	for (int i = 0; i < e->n_record; i++)
 		if (strcmp(e->record[i].name, name) == 0)
 			return &e->record[i];
@@ -943,6 +961,35 @@ int tk_layout_doc(tk_engine *e, tk_doc *doc)
 	tk_diag_set_context(e->d, NULL);
 	e->record = NULL;
 	e->n_record = 0;
+	/* A record field that no frame shows is most likely a misspelt name (said
+	 * once the records are right: a record with errors is not laid out). */
+	if (tk_diag_errors(e->d) > errors)
+		return -1;
+	for (int i = 0; i < e->layout->n_merge_required; i++)
+		asked(e, e->layout->merge_required[i]);
+	for (int i = 0; i < e->layout->n_merge_email; i++)
+		asked(e, e->layout->merge_email[i]);
+	for (int i = 0; i < e->layout->n_merge_phone; i++)
+		asked(e, e->layout->merge_phone[i]);
+	const char **warned = TK_NEWN(e->a, const char *, 64);
+	int n_warned = 0;
+	for (int i = 0; i < ct->n_records && n_warned < 64; i++) {
+		const tk_record *rec = &ct->records[i];
+		for (int k = 0; k < rec->n && n_warned < 64; k++) {
+			const tk_field *f = &rec->fields[k];
+			int known = !f->name || !*f->name;
+			for (int j = 0; j < e->n_asked && !known; j++)
+				known = strcmp(e->asked[j], f->name) == 0;
+			for (int j = 0; j < n_warned && !known; j++)
+				known = strcmp(warned[j], f->name) == 0;
+			if (known || (e->layout->merge_label && strcmp(e->layout->merge_label, f->name) == 0))
+				continue;
+			warned[n_warned++] = f->name;
+			const char *sug = tk_diag_suggest(f->name, e->asked, e->n_asked);
+			tk_warn(e->d, &f->loc, "field '%s' is not shown by any frame of the layout%s%s%s",
+			        f->name, sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+		}
+	}
 	return tk_diag_errors(e->d) > errors ? -1 : 0;
 }
 

@@ -126,6 +126,9 @@ tk_content *tk_content_load(tk_reader *r, const tk_node *root, const char *path)
 		tk_error(r->d, &csv->loc, "give either 'records' or 'records-csv', not both");
 	else if (rs && rs->kind != TK_NODE_SEQ)
 		tk_error(r->d, &rs->loc, "records: expected a list of records (- name: ...)");
+	else if (rs && rs->n == 0)
+		tk_error(r->d, &rs->loc, "records: the list is empty; a data merge needs at least "
+		         "one record");
 	else if (rs) {
 		c->n_records = rs->n;
 		c->records = TK_NEWN(r->a, tk_record, rs->n);
@@ -225,6 +228,18 @@ static int load_csv(tk_reader *r, tk_content *c, const char *path, const tk_loc 
 					} else if (buf[i] == '"') {
 						i++;
 						col++;
+						/* Spaces may follow the closing quote, nothing else. */
+						while (i < len && buf[i] == ' ') {
+							i++;
+							col++;
+						}
+						if (i < len && buf[i] != ',' && buf[i] != '\n' && buf[i] != '\r') {
+							tk_loc at = {path, line, col};
+							tk_error(r->d, &at, "text after the closing quote of a CSV "
+							         "cell; quote the whole cell and double any quote "
+							         "inside it (\"say \"\"hi\"\"\")");
+							bad = 1;
+						}
 						break;
 					} else {
 						if (buf[i] == '\n') {
@@ -300,6 +315,11 @@ static int load_csv(tk_reader *r, tk_content *c, const char *path, const tk_loc 
 	free(val);
 	free(buf);
 	c->records = recs;
+	if (!bad && c->n_records == 0) {
+		tk_error(r->d, at, "CSV file '%s' has no records (%s); a data merge needs at "
+		         "least one row under the header", path, row ? "only a header row" : "empty");
+		bad = 1;
+	}
 	return bad ? -1 : 0;
 }
 

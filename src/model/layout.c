@@ -646,7 +646,8 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 	if (pr && (tk_check_keys(r, pr, &print_ks), pr->kind == TK_NODE_MAP)) {
 		tk_get_string(r, pr, "condition", &l->condition);
 		tk_get_string(r, pr, "condition-info", &l->condition_info);
-		tk_get_string(r, pr, "profile", &l->profile);
+		if (tk_get_string(r, pr, "profile", &l->profile) == 1)
+			l->profile_loc = tk_node_get(pr, "profile")->loc;
 	}
 
 	const tk_node *sw = tk_node_get(root, "swatches");

@@ -114,6 +114,7 @@ typedef struct tk_layout {
 	double safe;               /* safe margin inside the trim (preflight) */
 	const char *lang;
 	const char *condition, *condition_info, *profile;
+	tk_loc profile_loc;          /* where print.profile was given */
 	int n_swatches;
 	const char **swatch_names;
 	tk_cmyk *swatches;

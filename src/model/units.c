@@ -96,7 +96,11 @@ int tk_parse_paper(const char *s, double *w, double *h, char *err)
 			n = sizeof a - 1;
 		memcpy(a, s, n);
 		a[n] = 0;
+		while (n > 0 && a[n - 1] == ' ')
+			a[--n] = 0;
 		const char *rest = x + ((unsigned char)*x == 0xc3 ? 2 : 1);
+		while (*rest == ' ')
+			rest++;
 		snprintf(b, sizeof b, "%s", rest);
 		if (tk_parse_length(a, w, NULL, err) == 0 && tk_parse_length(b, h, NULL, err) == 0)
 			return 0;

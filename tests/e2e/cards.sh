@@ -305,4 +305,13 @@ fi
 # Five cards leave the second row half full: its backs must move to the other side.
 sheets_check "CSV sheets" "$OUT/csv/$csvdoc-sheets.pdf" "$cpdf" "$OUT/csv-names"
 
+# A record field that no frame shows is a misspelt name: a warning with a suggestion,
+# and the card is still made.
+mkdir -p "$OUT/typo"
+printf 'layout: visittkort\nfields: {guide-url: "https://example.no"}\nrecords:\n  - name: Kari Nordmann\n    tittel: Rådgiver\n' >"$OUT/typo/typo.yaml"
+./trykk build -q --only print -o "$OUT/typo" "$OUT/typo/typo.yaml" 2>"$OUT/typo.err"
+equals "unused record field: exit 0, PDF written" "$? $(test -s "$OUT/typo/typo.pdf" && echo pdf)" "0 pdf"
+contains "unused record field: warned at the field, with a suggestion" "$(cat "$OUT/typo.err")" \
+	"typo.yaml:5:13: warning: field 'tittel' is not shown by any frame of the layout (did you mean 'title'?)"
+
 finish
