@@ -129,7 +129,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 FUZZ_LIB_OBJ := $(LIB_SRC:src/%.c=build/fuzz/%.o)
-FUZZ_ARGS = -dict=tests/fuzz/yaml.dict -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
+FUZZ_ARGS = -dict=tests/fuzz/yaml.dict -timeout=60 -rss_limit_mb=2048 -max_len=16384 \
             -print_final_stats=1
 
 build/fuzz/%.o: src/%.c $(HDR)

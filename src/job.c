@@ -121,9 +121,19 @@ static const char *find_layout(tk_session *s, tk_arena *a, const tk_content *c)
 		return NULL;
 	}
 	if (s->o.layout || strchr(name, '/') || strstr(name, ".yaml")) {
-		struct stat st;
-		if (file_exists(name))
+		struct stat st, self;
+		if (file_exists(name)) {
+			/* The content file itself given as its layout: say so, rather than list
+			 * every content key as unknown to a layout. */
+			if (stat(name, &st) == 0 && stat(c->path, &self) == 0 &&
+			    st.st_dev == self.st_dev && st.st_ino == self.st_ino) {
+				tk_error(s->d, s->o.layout ? NULL : &c->layout_loc,
+				         "layout '%s' is this content file itself; name a layout file "
+				         "(e.g. layout: plakat for layouts/plakat.yaml)", name);
+				return NULL;
+			}
 			return name;
+		}
 		/* A path names a file: say what is wrong with it, at the layout: line. */
 		const char *why = stat(name, &st) < 0      ? strerror(errno)
 		                  : S_ISDIR(st.st_mode)    ? "it is a folder"
