@@ -33,6 +33,14 @@ typedef struct tk_engine {
 	const struct tk_paths *paths; /* where pictures may come from */
 	struct tk_shape_memo *shapes; /* shaped paragraphs of this job by text, style,
 	                               * width and scale (flow.c; NULL until used) */
+	/* QR codes made so far, by frame and text: a data merge repeats the same code
+	 * on every back, and a path is read-only once made (page.c) */
+	struct {
+		const void *frame;
+		const char *text;
+		struct tk_path *path;
+	} qr_cache[8];
+	int qr_next;
 	/* names of the fields the layout asked for (data merge: to warn about record
 	 * fields no frame shows); arena memory, NULL until used */
 	const char **asked;

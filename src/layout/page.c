@@ -438,6 +438,17 @@ static int place_qr(tk_engine *e, tk_page *page, const tk_frame *f)
 	size_t n = strlen(data);
 	while (n && (data[n - 1] == '\n' || data[n - 1] == ' '))
 		n--;
+	for (int i = 0; i < 8; i++) {
+		if (e->qr_cache[i].frame == f && strlen(e->qr_cache[i].text) == n &&
+		    memcmp(e->qr_cache[i].text, data, n) == 0) {
+			tk_item *it = tk_dl_add(e->a, page, TK_ITEM_FILL);
+			it->path = e->qr_cache[i].path;
+			it->color = (tk_cmyk){0, 0, 0, 1};
+			it->loc = loc;
+			it->frame = f->name;
+			return 0;
+		}
+	}
 	char *txt = tk_arena_strndup(e->a, data, n);
 	QRcode *qr = QRcode_encodeString8bit(txt, 0, QR_ECLEVEL_M);
 	if (!qr) {
@@ -468,6 +479,10 @@ static int place_qr(tk_engine *e, tk_page *page, const tk_frame *f)
 		}
 	}
 	QRcode_free(qr);
+	int slot = e->qr_next++ % 8;
+	e->qr_cache[slot].frame = f;
+	e->qr_cache[slot].text = txt;
+	e->qr_cache[slot].path = p;
 	tk_item *it = tk_dl_add(e->a, page, TK_ITEM_FILL);
 	it->path = p;
 	it->color = (tk_cmyk){0, 0, 0, 1};
