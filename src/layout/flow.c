@@ -204,7 +204,9 @@ static int keeps(const tk_para *p)
 static void push(tk_flow *f, tk_placed pl)
 {
 	if (f->n == f->cap) {
-		int cap = f->cap ? f->cap * 2 : 64;
+		/* Most frames hold a line or three (cards, labels, headlines), and auto-fit
+		 * makes a flow per size it tries: start small. */
+		int cap = f->cap ? f->cap * 2 : 4;
 		f->out = tk_arena_grow(f->e->a, f->out, (size_t)f->n, (size_t)cap, sizeof(tk_placed));
 		f->cap = cap;
 	}
