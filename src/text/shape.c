@@ -89,6 +89,15 @@ tk_shaper *tk_shaper_new(const char *fonts_dir, tk_diag *d)
 		tk_shaper_free(s);
 		return NULL;
 	}
+	/* pango's font map initialises fontconfig in a thread of its own, and the first
+	 * font loaded waits for it. Wait here, once: a process forked while that thread
+	 * is still at work (documents built side by side, jobs.c) would wait for a
+	 * thread it does not have, for ever. */
+	PangoLayout *warm = pango_layout_new(s->ctx);
+	pango_layout_set_text(warm, "x", 1);
+	int ww, wh;
+	pango_layout_get_size(warm, &ww, &wh);
+	g_object_unref(warm);
 	return s;
 }
 
