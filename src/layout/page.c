@@ -735,6 +735,42 @@ static void item_x_range(const tk_item *it, double *x0, double *x1)
 	}
 }
 
+/* A glyph whose ink crosses the fold stays, as text, on the page holding its
+ * centre; the ink beyond the fold is drawn on the facing page as the glyph's
+ * outline, clipped at the fold. So the headline is split exactly at the fold:
+ * every glyph is text once, and no ink is lost to the trim. */
+static void fold_overhang(tk_engine *e, tk_page *half[2], const tk_glyph_run *run,
+                          const tk_item *it)
+{
+	const tk_layout *l = e->layout;
+	for (int g = 0; g < run->n; g++) {
+		const tk_glyph *gl = &run->glyphs[g];
+		double mid = gl->x + gl->advance / 2;
+		if (fabs(mid - l->w) > 2 * run->size)
+			continue;
+		double x0, x1;
+		int own = mid >= l->w, other = !own;
+		tk_path *p = tk_glyph_outline(e->a, run->font, gl->gid, run->size,
+		                              gl->x - other * l->w, gl->y, &x0, &x1);
+		/* (x0, x1 in the facing page's space: the fold is at 0 on the right page,
+		 * at l->w on the left one) */
+		if (!p || (other == 1 && x1 <= 0) || (other == 0 && x0 >= l->w))
+			continue;
+		tk_page *pg = half[other];
+		tk_item *clip = tk_dl_add(e->a, pg, TK_ITEM_CLIP);
+		clip->path = other ? tk_path_rect(e->a, 0, -l->bleed, l->w + l->bleed,
+		                                  l->h + 2 * l->bleed)
+		                   : tk_path_rect(e->a, -l->bleed, -l->bleed, l->w + l->bleed,
+		                                  l->h + 2 * l->bleed);
+		tk_item *fill = tk_dl_add(e->a, pg, TK_ITEM_FILL);
+		fill->path = p;
+		fill->color = run->color;
+		fill->loc = it->loc;
+		fill->frame = it->frame;
+		tk_dl_add(e->a, pg, TK_ITEM_POP);
+	}
+}
+
 /* A spread: the page spec is laid out on a canvas two pages wide, then cut into a
  * left and a right page. Graphics go to both pages, clipped to each page's bleed;
  * every glyph goes to exactly one page (the one holding its centre), so a headline
@@ -778,6 +814,7 @@ static void spread_page(composer *c, const tk_pagespec *sp)
 				ni->loc = it->loc;
 				ni->frame = it->frame;
 			}
+			fold_overhang(e, half, run, it);
 			continue;
 		}
 		if (it->kind == TK_ITEM_LINK || it->kind == TK_ITEM_DEST) {

@@ -119,4 +119,11 @@ int tk_shaper_fonts(tk_shaper *s, tk_font ***fonts);
 int tk_shape(tk_shaper *s, tk_hyph *h, tk_arena *a, const tk_para *p, const tk_layout *l,
              double width, double scale, const char *lang, tk_shaped *out);
 
+/* The outline of glyph gid of font at size points, its origin at (x, y) on the
+ * baseline (page space, y down), as a path in arena a; *x0 and *x1 get its ink's
+ * left and right edges. NULL when the glyph has no outline (a space) or the font
+ * cannot be read. (outline.c) */
+tk_path *tk_glyph_outline(tk_arena *a, const tk_font *font, uint32_t gid, double size,
+                          double x, double y, double *x0, double *x1);
+
 #endif

@@ -239,4 +239,25 @@ dark() { printf '%s' "$1" | awk -F, '{ exit !($1 < 100 && $2 < 100 && $3 < 100) 
 dark "$(px "$OUT/fold/p-1.png" 278 300)" && ok "fixture: the rule runs to the fold on page 1" || bad "fixture: no rule at the fold on page 1"
 dark "$(px "$OUT/fold/p-2.png" 1 300)" && ok "fixture: the rule continues from the fold on page 2" || bad "fixture: no rule at the fold on page 2"
 
+# A glyph across the fold ("k" of "Overskriften"): its text stays on one page, and
+# the ink beyond the fold is drawn on the facing page, clipped at the fold. The two
+# trimmed pages side by side look like the same word set on one page twice as wide.
+./trykk build -q -o "$OUT/straddle" --only print "$FX/fold-straddle.yaml" 2>"$OUT/straddle.err"
+./trykk build -q -o "$OUT/straddle" --only print --layout "$FX/fold-whole.yaml" \
+	"$FX/fold-straddle.yaml" 2>>"$OUT/straddle.err" &&
+	mv "$OUT/straddle/fold-straddle.pdf" "$OUT/straddle/whole.pdf"
+./trykk build -q -o "$OUT/straddle" --only print "$FX/fold-straddle.yaml" 2>>"$OUT/straddle.err"
+equals "straddle: builds" "$(cat "$OUT/straddle.err")" ""
+s1=$(pdftotext -f 1 -l 1 -x 0 -y 140 -W 856 -H 130 "$OUT/straddle/fold-straddle.pdf" - | tr -d ' \n\f')
+s2=$(pdftotext -f 2 -l 2 -x 0 -y 140 -W 856 -H 130 "$OUT/straddle/fold-straddle.pdf" - | tr -d ' \n\f')
+equals "straddle: the glyph across the fold is text on one page only" "$s1|$s2" "Overs|kriften"
+# the word's band (40-80 mm below the trim), each page cut at its trim (11 mm in),
+# at 2 px/mm
+pdftoppm -r 50.8 -png -f 1 -l 1 -x 22 -y 102 -W 560 -H 80 -singlefile "$OUT/straddle/fold-straddle.pdf" "$OUT/straddle/l"
+pdftoppm -r 50.8 -png -f 2 -l 2 -x 22 -y 102 -W 560 -H 80 -singlefile "$OUT/straddle/fold-straddle.pdf" "$OUT/straddle/r"
+pdftoppm -r 50.8 -png -x 22 -y 102 -W 1120 -H 80 -singlefile "$OUT/straddle/whole.pdf" "$OUT/straddle/whole"
+./build/pngdiff --append "$OUT/straddle/l.png" "$OUT/straddle/r.png" "$OUT/straddle/joined.png"
+check "straddle: the trimmed pages side by side look like the word on one wide page" \
+	./build/pngdiff "$OUT/straddle/joined.png" "$OUT/straddle/whole.png" 0.3 40
+
 finish
