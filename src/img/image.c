@@ -24,15 +24,18 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jpeglib.h>
 #include <jerror.h>
 #include <png.h>
+#include <zlib.h>
 
 #define BUCKETS 64
 
@@ -77,6 +80,12 @@ typedef struct decoded {
 	int grey;                /* the file was greyscale (expanded to RGB) */
 	unsigned char *icc;      /* embedded ICC profile (arena) or NULL */
 	size_t icc_len;
+	/* A palette PNG comes as one index a pixel (px NULL) and its palette, padded
+	 * to 256 entries as libpng pads it (black, opaque): its colours are
+	 * converted once, not once a pixel. */
+	unsigned char *idx;      /* malloc'd, width*height bytes; the caller frees */
+	unsigned char pal[256 * 3];
+	unsigned char pal_alpha[256];
 } decoded;
 
 static int too_big(tk_diag *d, const tk_loc *loc, const char *path, unsigned long long w,
@@ -96,7 +105,8 @@ typedef struct png_job {
 	tk_arena *a;
 	png_structp png;
 	png_infop info;
-	unsigned char *rgba;     /* malloc'd when the picture has alpha; caller frees */
+	unsigned char *rgba;     /* malloc'd for an interlaced picture with alpha, or
+	                            one row of any other; caller frees */
 	png_bytep *rows;         /* malloc'd; caller frees */
 	decoded out;
 	char msg[200];
@@ -139,21 +149,40 @@ static int decode_png(png_job *j)
 	png_uint_32 w, h;
 	int depth, type, interlace;
 	png_get_IHDR(j->png, j->info, &w, &h, &depth, &type, &interlace, NULL, NULL);
-	if (type == PNG_COLOR_TYPE_PALETTE)
-		png_set_palette_to_rgb(j->png);
-	if (type == PNG_COLOR_TYPE_GRAY && depth < 8)
-		png_set_expand_gray_1_2_4_to_8(j->png);
-	if (png_get_valid(j->png, j->info, PNG_INFO_tRNS))
-		png_set_tRNS_to_alpha(j->png);
-	if (depth == 16)
+	int pal = type == PNG_COLOR_TYPE_PALETTE;
+	if (pal) {
+		/* Indices, one byte each; the palette is applied after decoding. */
+		png_set_packing(j->png);
+		memset(j->out.pal, 0, sizeof j->out.pal);
+		memset(j->out.pal_alpha, 255, sizeof j->out.pal_alpha);
+		png_colorp plte;
+		int np = 0;
+		if (png_get_PLTE(j->png, j->info, &plte, &np))
+			for (int i = 0; i < np && i < 256; i++) {
+				j->out.pal[3 * i] = plte[i].red;
+				j->out.pal[3 * i + 1] = plte[i].green;
+				j->out.pal[3 * i + 2] = plte[i].blue;
+			}
+		png_bytep trans;
+		int nt = 0;
+		png_color_16p tc;
+		if (png_get_tRNS(j->png, j->info, &trans, &nt, &tc) && trans)
+			memcpy(j->out.pal_alpha, trans, (size_t)(nt < 256 ? nt : 256));
+	} else {
+		if (type == PNG_COLOR_TYPE_GRAY && depth < 8)
+			png_set_expand_gray_1_2_4_to_8(j->png);
+		if (png_get_valid(j->png, j->info, PNG_INFO_tRNS))
+			png_set_tRNS_to_alpha(j->png);
+		if (depth == 16)
 #ifdef PNG_READ_SCALE_16_TO_8_SUPPORTED
-		png_set_scale_16(j->png); /* rounds, where strip_16 truncates */
+			png_set_scale_16(j->png); /* rounds, where strip_16 truncates */
 #else
-		png_set_strip_16(j->png);
+			png_set_strip_16(j->png);
 #endif
-	if (type == PNG_COLOR_TYPE_GRAY || type == PNG_COLOR_TYPE_GRAY_ALPHA) {
-		png_set_gray_to_rgb(j->png);
-		j->out.grey = 1;
+		if (type == PNG_COLOR_TYPE_GRAY || type == PNG_COLOR_TYPE_GRAY_ALPHA) {
+			png_set_gray_to_rgb(j->png);
+			j->out.grey = 1;
+		}
 	}
 	png_charp icc_name;
 	png_bytep icc;
@@ -164,35 +193,76 @@ static int decode_png(png_job *j)
 		memcpy(j->out.icc, icc, icc_len);
 		j->out.icc_len = icc_len;
 	}
-	png_set_interlace_handling(j->png);
+	int passes = png_set_interlace_handling(j->png);
 	png_read_update_info(j->png, j->info);
 
 	int ch = png_get_channels(j->png, j->info);
-	if ((ch != 3 && ch != 4) || png_get_rowbytes(j->png, j->info) != (size_t)w * ch) {
+	if ((pal ? ch != 1 : ch != 3 && ch != 4) ||
+	    png_get_rowbytes(j->png, j->info) != (size_t)w * ch) {
 		snprintf(j->msg, sizeof j->msg, "unsupported pixel layout");
 		return -1;
 	}
 	size_t n = (size_t)w * h;
 	j->out.width = (int)w;
 	j->out.height = (int)h;
-	j->out.px = tk_arena_alloc(j->a, n * 3);
-	unsigned char *dst = j->out.px;
-	if (ch == 4) {
-		j->rgba = malloc(n * 4);
+	unsigned char *dst;
+	if (pal) {
+		j->out.idx = malloc(n ? n : 1);
+		if (!j->out.idx) {
+			snprintf(j->msg, sizeof j->msg, "out of memory");
+			return -1;
+		}
+		dst = j->out.idx;
+	} else {
+		j->out.px = tk_arena_alloc(j->a, n * 3);
+		dst = j->out.px;
+	}
+	if (ch == 4 && passes == 1) {
+		/* Row by row: each row is split into colour and alpha at once, so the
+		 * whole picture never exists as RGBA. The alpha plane is made at the
+		 * first pixel that is not opaque: a plane that would be opaque
+		 * everywhere is dropped, so the PDFs carry no soft mask that does
+		 * nothing. */
+		j->rgba = malloc((size_t)w * 4 + 1);
 		if (!j->rgba) {
 			snprintf(j->msg, sizeof j->msg, "out of memory");
 			return -1;
 		}
-		dst = j->rgba;
+		for (png_uint_32 y = 0; y < h; y++) {
+			png_read_row(j->png, j->rgba, NULL);
+			unsigned char *rgb = j->out.px + (size_t)y * w * 3;
+			unsigned char *al = j->out.alpha ? j->out.alpha + (size_t)y * w : NULL;
+			const unsigned char *q = j->rgba;
+			for (png_uint_32 x = 0; x < w; x++, q += 4) {
+				memcpy(rgb + (size_t)x * 3, q, 3);
+				if (al)
+					al[x] = q[3];
+				else if (q[3] != 255) {
+					j->out.alpha = tk_arena_alloc(j->a, n);
+					memset(j->out.alpha, 255, (size_t)y * w + x);
+					al = j->out.alpha + (size_t)y * w;
+					al[x] = q[3];
+				}
+			}
+		}
+	} else {
+		if (ch == 4) {
+			j->rgba = malloc(n * 4);
+			if (!j->rgba) {
+				snprintf(j->msg, sizeof j->msg, "out of memory");
+				return -1;
+			}
+			dst = j->rgba;
+		}
+		j->rows = malloc(sizeof(png_bytep) * h);
+		if (!j->rows) {
+			snprintf(j->msg, sizeof j->msg, "out of memory");
+			return -1;
+		}
+		for (png_uint_32 y = 0; y < h; y++)
+			j->rows[y] = dst + (size_t)y * w * ch;
+		png_read_image(j->png, j->rows);
 	}
-	j->rows = malloc(sizeof(png_bytep) * h);
-	if (!j->rows) {
-		snprintf(j->msg, sizeof j->msg, "out of memory");
-		return -1;
-	}
-	for (png_uint_32 y = 0; y < h; y++)
-		j->rows[y] = dst + (size_t)y * w * ch;
-	png_read_image(j->png, j->rows);
 	/* png_read_end is skipped on purpose: once the pixels are in, a damaged
 	 * trailing chunk or a missing IEND changes nothing on the page. */
 
@@ -203,9 +273,9 @@ static int decode_png(png_job *j)
 		j->out.dpi_y = ry * 0.0254;
 	}
 
-	if (ch == 4) {
-		/* An alpha channel that is opaque everywhere is dropped, so the PDFs do
-		 * not carry a soft mask that does nothing. */
+	if (ch == 4 && passes > 1) {
+		/* An interlaced picture with alpha was read whole; as above, an alpha
+		 * channel that is opaque everywhere is dropped. */
 		int opaque = 1;
 		for (size_t i = 0; i < n && opaque; i++)
 			opaque = j->rgba[i * 4 + 3] == 255;
@@ -250,6 +320,7 @@ static int load_png(FILE *f, tk_arena *a, decoded *out, const char *path, tk_dia
 	free(j.rgba);
 	free(j.rows);
 	if (rc) {
+		free(j.out.idx);
 		tk_error(d, loc, "'%s' is truncated or damaged (libpng: %s)", path, j.msg);
 		return -1;
 	}
@@ -559,6 +630,63 @@ int tk_images_size(tk_images *c, tk_diag *d, const char *path, const tk_loc *loc
 	return 0;
 }
 
+/* The picture's pixels in RGB (and alpha, or none when the palette is opaque
+ * everywhere it is used) from its palette indices, in arena a; frees px->idx. */
+static void expand_palette(decoded *px, tk_arena *a)
+{
+	size_t n = (size_t)px->width * px->height;
+	int opaque = 1;
+	for (size_t i = 0; i < n && opaque; i++)
+		opaque = px->pal_alpha[px->idx[i]] == 255;
+	px->px = tk_arena_alloc(a, n * 3);
+	px->alpha = opaque ? NULL : tk_arena_alloc(a, n);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(px->px + i * 3, px->pal + px->idx[i] * 3, 3);
+		if (px->alpha)
+			px->alpha[i] = px->pal_alpha[px->idx[i]];
+	}
+	free(px->idx);
+	px->idx = NULL;
+}
+
+/* A palette picture at its own size: the 256 palette entries are converted to
+ * CMYK (and through an embedded profile to sRGB) once, and the planes are filled
+ * by index. Equal colours convert equally, so the planes are those that
+ * converting pixel by pixel gives. Frees px->idx. */
+static void palette_planes(tk_images *c, tk_diag *d, const tk_loc *loc, const char *path,
+                           decoded *px, tk_image *img)
+{
+	unsigned char rgb[256 * 3], cmyk[256 * 4];
+	memcpy(rgb, px->pal, sizeof rgb);
+	int done = 0;
+	if (px->icc) {
+		done = tk_color_icc_rgb_to_cmyk(c->color, px->icc, px->icc_len, rgb, cmyk, 256) == 0;
+		if (!done)
+			tk_warn(d, loc, "picture '%s' embeds an ICC profile that is not a usable "
+			        "RGB profile; its colours are taken as sRGB", path);
+	}
+	if (!done)
+		tk_color_rgb_to_cmyk(c->color, rgb, cmyk, 256);
+	size_t n = (size_t)px->width * px->height;
+	int opaque = 1;
+	for (size_t i = 0; i < n && opaque; i++)
+		opaque = px->pal_alpha[px->idx[i]] == 255;
+	img->rgb = tk_arena_alloc(c->a, n * 3);
+	img->cmyk = tk_arena_alloc(c->a, n * 4);
+	img->alpha = opaque ? NULL : tk_arena_alloc(c->a, n);
+	const unsigned char *idx = px->idx;
+	for (size_t i = 0; i < n; i++) {
+		unsigned k = idx[i];
+		memcpy(img->rgb + i * 3, rgb + k * 3, 3);
+		memcpy(img->cmyk + i * 4, cmyk + k * 4, 4);
+	}
+	if (img->alpha)
+		for (size_t i = 0; i < n; i++)
+			img->alpha[i] = px->pal_alpha[idx[i]];
+	free(px->idx);
+	px->idx = NULL;
+}
+
 /* Decodes path (resampled to tw x th unless that is its own size; tw 0: its own
  * size), converts it and caches it. */
 static const tk_image *load(tk_images *c, tk_diag *d, const char *path, const tk_loc *loc,
@@ -572,7 +700,22 @@ static const tk_image *load(tk_images *c, tk_diag *d, const char *path, const tk
 		return NULL;
 	}
 	int src_w = px.width, src_h = px.height;
-	if (tw && (tw < px.width || th < px.height) && !px.cmyk) {
+	int down = tw && (tw < px.width || th < px.height);
+	tk_image *img = TK_NEW(c->a, tk_image);
+	if (px.idx && !down) {
+		if (px.icc && tw) {
+			unsigned char *icc = tk_arena_alloc(c->a, px.icc_len);
+			memcpy(icc, px.icc, px.icc_len);
+			px.icc = icc;
+		}
+		tk_arena_free(scratch);
+		palette_planes(c, d, loc, path, &px, img);
+		img->was_rgb = 1;
+		goto done;
+	}
+	if (px.idx)
+		expand_palette(&px, scratch);
+	if (down && !px.cmyk) {
 		unsigned char *rgb = tk_arena_alloc(c->a, (size_t)tw * th * 3);
 		unsigned char *alpha = px.alpha ? tk_arena_alloc(c->a, (size_t)tw * th) : NULL;
 		downsample(px.px, px.alpha, px.width, px.height, rgb, alpha, tw, th);
@@ -607,14 +750,7 @@ static const tk_image *load(tk_images *c, tk_diag *d, const char *path, const tk
 	}
 	tk_arena_free(scratch);
 
-	tk_image *img = TK_NEW(c->a, tk_image);
-	img->path = tk_arena_strdup(c->a, path);
-	img->width = px.width;
-	img->height = px.height;
-	img->dpi_x = px.dpi_x;
-	img->dpi_y = px.dpi_y;
 	img->alpha = px.alpha;
-	img->has_alpha = px.alpha != NULL;
 	size_t n = (size_t)px.width * px.height;
 	if (px.cmyk) {
 		img->cmyk = px.px;
@@ -638,6 +774,13 @@ static const tk_image *load(tk_images *c, tk_diag *d, const char *path, const tk
 		if (!done)
 			tk_color_rgb_to_cmyk(c->color, img->rgb, img->cmyk, n);
 	}
+done:
+	img->path = tk_arena_strdup(c->a, path);
+	img->width = px.width;
+	img->height = px.height;
+	img->dpi_x = px.dpi_x;
+	img->dpi_y = px.dpi_y;
+	img->has_alpha = img->alpha != NULL;
 	img->id = c->next_id++;
 
 	/* A size-only entry from tk_images_size becomes this image's. */
@@ -691,4 +834,148 @@ const tk_image *tk_images_load_for(tk_images *c, tk_diag *d, const char *path,
 	if (best)
 		return best;
 	return load(c, d, path, loc, tw, th);
+}
+
+/* ---- compressing pixel planes --------------------------------------------- */
+
+/* One piece of a tk_deflate: its input, the window before it, and its output. */
+typedef struct piece {
+	const unsigned char *in;
+	size_t len;
+	int last;                /* ends the deflate stream (Z_FINISH) */
+	unsigned char *out;      /* malloc'd */
+	size_t out_len;
+	unsigned long adler;     /* Adler-32 of in[0..len) */
+	int failed;
+} piece;
+
+typedef struct zwork {
+	piece *p;
+	size_t n, next;          /* pieces, and the next one nobody has taken */
+	const unsigned char *start; /* of the whole input, for the windows */
+	int level;
+	pthread_mutex_t mu;
+} zwork;
+
+#define WINDOW ((size_t)32768)
+
+static void deflate_piece(piece *p, const unsigned char *start, int level)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	/* Raw deflate (no header): the pieces are joined into one stream. */
+	if (deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		p->failed = 1;
+		return;
+	}
+	size_t before = (size_t)(p->in - start);
+	size_t dict = before < WINDOW ? before : WINDOW;
+	if (dict && deflateSetDictionary(&z, p->in - dict, (uInt)dict) != Z_OK) {
+		deflateEnd(&z);
+		p->failed = 1;
+		return;
+	}
+	/* deflateBound is for Z_FINISH in one call; a sync flush adds a few bytes.
+	 * The pages of the buffer that stay unwritten are never touched. */
+	size_t cap = deflateBound(&z, (uLong)p->len) + 64;
+	p->out = tk_xmalloc(cap);
+	z.next_in = (Bytef *)p->in;
+	z.avail_in = (uInt)p->len;
+	int flush = p->last ? Z_FINISH : Z_SYNC_FLUSH;
+	for (;;) {
+		z.next_out = p->out + z.total_out;
+		z.avail_out = (uInt)(cap - z.total_out);
+		int rc = deflate(&z, flush);
+		if (rc == Z_STREAM_ERROR) {
+			p->failed = 1;
+			break;
+		}
+		/* Done when the input is used up and the flush is complete (which
+		 * left room in the output), or the stream ended. */
+		if (rc == Z_STREAM_END || (!p->last && z.avail_in == 0 && z.avail_out > 0))
+			break;
+		if (z.avail_out == 0) {
+			cap *= 2;
+			p->out = tk_xrealloc(p->out, cap);
+		}
+	}
+	p->out_len = z.total_out;
+	deflateEnd(&z);
+	p->adler = adler32(adler32(0L, Z_NULL, 0), p->in, (uInt)p->len);
+}
+
+static void *deflate_worker(void *arg)
+{
+	zwork *w = arg;
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		size_t i = w->next < w->n ? w->next++ : w->n;
+		pthread_mutex_unlock(&w->mu);
+		if (i == w->n)
+			return NULL;
+		deflate_piece(&w->p[i], w->start, w->level);
+	}
+}
+
+int tk_deflate_threads(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int t = cores > 1 ? (int)(cores < 4 ? cores : 4) : 1;
+	const char *env = getenv("TRYKK_JOBS");
+	if (env && *env) {
+		int e = atoi(env);
+		if (e >= 1 && e < t)
+			t = e;
+	}
+	return t;
+}
+
+unsigned char *tk_deflate(const unsigned char *in, size_t len, int level, int threads,
+                          size_t *out_len)
+{
+	size_t n = len ? (len + TK_DEFLATE_PIECE - 1) / TK_DEFLATE_PIECE : 1;
+	zwork w = {.n = n, .start = in, .level = level};
+	w.p = tk_xcalloc(n, sizeof *w.p);
+	for (size_t i = 0; i < n; i++) {
+		w.p[i].in = in + i * TK_DEFLATE_PIECE;
+		w.p[i].len = i + 1 < n ? TK_DEFLATE_PIECE : len - i * TK_DEFLATE_PIECE;
+		w.p[i].last = i + 1 == n;
+	}
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_t tid[3];
+	int started = 0;
+	for (int t = 1; t < threads && t < 4 && (size_t)t < n; t++)
+		if (pthread_create(&tid[started], NULL, deflate_worker, &w) == 0)
+			started++;
+	deflate_worker(&w); /* this thread works too, and alone when none started */
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	pthread_mutex_destroy(&w.mu);
+
+	/* zlib header: deflate, 32 KiB window, no dictionary (0x78 0x01 checks). */
+	size_t total = 2 + 4, at = 2;
+	int failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		total += w.p[i].out_len;
+		failed |= w.p[i].failed;
+	}
+	unsigned char *out = failed ? NULL : tk_xmalloc(total);
+	unsigned long adler = adler32(0L, Z_NULL, 0);
+	for (size_t i = 0; i < n; i++) {
+		if (out) {
+			memcpy(out + at, w.p[i].out, w.p[i].out_len);
+			at += w.p[i].out_len;
+			adler = adler32_combine(adler, w.p[i].adler, (z_off_t)w.p[i].len);
+		}
+		free(w.p[i].out);
+	}
+	free(w.p);
+	if (!out)
+		return NULL;
+	out[0] = 0x78;
+	out[1] = 0x01;
+	for (int k = 0; k < 4; k++)
+		out[at + (size_t)k] = (unsigned char)(adler >> (24 - 8 * k));
+	*out_len = total;
+	return out;
 }

@@ -46,4 +46,21 @@ int tk_images_size(tk_images *c, tk_diag *d, const char *path, const tk_loc *loc
 const tk_image *tk_images_load_for(tk_images *c, tk_diag *d, const char *path,
                                    const tk_loc *loc, double w_pt, double h_pt);
 
+/* ---- compressing pixel planes for the print PDF ---------------------------------- */
+
+/* Input bytes per piece of tk_deflate: each piece is compressed on its own. */
+#define TK_DEFLATE_PIECE ((size_t)1 << 20)
+
+/* Compresses len bytes at in into a zlib stream (RFC 1950, for a PDF /FlateDecode
+ * stream) at zlib level `level`, with up to `threads` threads: the input is cut into
+ * pieces of TK_DEFLATE_PIECE bytes, each compressed as raw deflate primed with the
+ * 32 KiB of input before it and ended on a byte boundary (as pigz does), and the
+ * pieces are joined behind one header and one Adler-32. The bytes depend on the
+ * input and the level only, never on the number of threads or their timing.
+ * Returns a malloc'd buffer (*out_len bytes), or NULL when zlib fails. */
+unsigned char *tk_deflate(const unsigned char *in, size_t len, int level, int threads,
+                          size_t *out_len);
+/* Threads for tk_deflate here: the online cores (at most 4), 1 with TRYKK_JOBS=1. */
+int tk_deflate_threads(void);
+
 #endif

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include <jpeglib.h>
+#include <zlib.h>
 
 static char image_out[4096];
 
@@ -600,4 +601,179 @@ TK_TEST(image_embedded_icc)
 	             "a usable RGB profile; its colours are taken as sRGB") != NULL);
 	tk_color_free(col);
 	tk_arena_free(a);
+}
+
+/* Loads path and q into one cache and checks that their planes are equal. */
+static void same_planes(const tk_image *p, const tk_image *q)
+{
+	OK(p && q);
+	if (!p || !q)
+		return;
+	EQ(p->width, q->width);
+	EQ(p->height, q->height);
+	EQ(p->has_alpha, q->has_alpha);
+	EQ(p->was_rgb, q->was_rgb);
+	if (p->width != q->width || p->height != q->height)
+		return;
+	size_t n = (size_t)p->width * p->height;
+	OK(memcmp(p->rgb, q->rgb, n * 3) == 0);
+	OK(memcmp(p->cmyk, q->cmyk, n * 4) == 0);
+	OK((p->alpha == NULL) == (q->alpha == NULL));
+	if (p->alpha && q->alpha)
+		OK(memcmp(p->alpha, q->alpha, n) == 0);
+}
+
+TK_TEST(image_png_palette_converted_once)
+{
+	/* A palette picture is converted through its palette; the planes must be
+	 * those of the same pixels stored as RGB(A), with and without tRNS, with
+	 * an embedded profile, and resampled. */
+	enum { W = 40, H = 30, NP = 200 };
+	png_color pal[NP];
+	unsigned char trns[NP];
+	for (int i = 0; i < NP; i++) {
+		pal[i] = (png_color){(png_byte)(i * 37), (png_byte)(255 - i), (png_byte)(i * 11)};
+		trns[i] = (unsigned char)(i % 3 == 0 ? 255 : i);
+	}
+	static unsigned char idx[W * H], rgb[W * H * 3], rgba[W * H * 4];
+	for (int i = 0; i < W * H; i++) {
+		idx[i] = (unsigned char)((i * 7 + i / W) % NP);
+		memcpy(rgb + i * 3, &pal[idx[i]], 3);
+		memcpy(rgba + i * 4, &pal[idx[i]], 3);
+		rgba[i * 4 + 3] = trns[idx[i]];
+	}
+	unsigned len;
+	void *icc = adobe_rgb(&len);
+	png_spec sp = {.w = W, .h = H, .depth = 8, .type = PNG_COLOR_TYPE_PALETTE, .data = idx,
+	               .palette = pal, .n_palette = NP};
+	png_spec sr = {.w = W, .h = H, .depth = 8, .type = PNG_COLOR_TYPE_RGB, .data = rgb};
+	OK(write_png("/tmp/trykk-t-p8.png", &sp) == 0);
+	OK(write_png("/tmp/trykk-t-p8rgb.png", &sr) == 0);
+	sp.trns = trns;
+	sp.n_trns = NP;
+	png_spec sa = {.w = W, .h = H, .depth = 8, .type = PNG_COLOR_TYPE_RGB_ALPHA, .data = rgba};
+	OK(write_png("/tmp/trykk-t-p8t.png", &sp) == 0);
+	OK(write_png("/tmp/trykk-t-p8rgba.png", &sa) == 0);
+	sp.trns = NULL;
+	sp.n_trns = 0;
+	sp.icc = sr.icc = icc;
+	sp.icc_len = sr.icc_len = len;
+	OK(write_png("/tmp/trykk-t-p8icc.png", &sp) == 0);
+	OK(write_png("/tmp/trykk-t-p8rgbicc.png", &sr) == 0);
+	free(icc);
+
+	tk_arena *a = tk_arena_new();
+	tk_color *col = tk_color_new("layouts/icc/trykk-FOGRA39L.icc", NULL, NULL);
+	tk_images *c = tk_images_new(a, col);
+	same_planes(tk_images_load(c, NULL, "/tmp/trykk-t-p8.png", NULL),
+	            tk_images_load(c, NULL, "/tmp/trykk-t-p8rgb.png", NULL));
+	same_planes(tk_images_load(c, NULL, "/tmp/trykk-t-p8t.png", NULL),
+	            tk_images_load(c, NULL, "/tmp/trykk-t-p8rgba.png", NULL));
+	same_planes(tk_images_load(c, NULL, "/tmp/trykk-t-p8icc.png", NULL),
+	            tk_images_load(c, NULL, "/tmp/trykk-t-p8rgbicc.png", NULL));
+	/* 40 pixels across 2 pt is far above 450 ppi: both are resampled. */
+	const tk_image *dp = tk_images_load_for(c, NULL, "/tmp/trykk-t-p8t.png", NULL, 2, 1.5);
+	const tk_image *dr = tk_images_load_for(c, NULL, "/tmp/trykk-t-p8rgba.png", NULL, 2, 1.5);
+	OK(dp && dp->width < W);
+	same_planes(dp, dr);
+	tk_color_free(col);
+	tk_arena_free(a);
+}
+
+TK_TEST(image_png_rgba_rows_and_interlaced)
+{
+	/* RGBA read row by row: the alpha plane starts at the first pixel that is
+	 * not opaque, with the pixels before it opaque; an interlaced copy (read
+	 * whole) gives the same planes. */
+	enum { W = 9, H = 7 };
+	static unsigned char rgba[W * H * 4];
+	noise(rgba, sizeof rgba);
+	for (int i = 0; i < W * H; i++)
+		rgba[i * 4 + 3] = 255;
+	rgba[(2 * W + 3) * 4 + 3] = 0;
+	rgba[(5 * W + 8) * 4 + 3] = 77;
+	png_spec s = {.w = W, .h = H, .depth = 8, .type = PNG_COLOR_TYPE_RGB_ALPHA, .data = rgba};
+	OK(write_png("/tmp/trykk-t-rows.png", &s) == 0);
+	s.interlace = PNG_INTERLACE_ADAM7;
+	OK(write_png("/tmp/trykk-t-rows7.png", &s) == 0);
+	tk_arena *a = tk_arena_new();
+	tk_images *c = tk_images_new(a, NULL);
+	const tk_image *img = tk_images_load(c, NULL, "/tmp/trykk-t-rows.png", NULL);
+	OK(img && img->alpha);
+	if (img && img->alpha) {
+		for (int i = 0; i < W * H; i++) {
+			int want = i == 2 * W + 3 ? 0 : i == 5 * W + 8 ? 77 : 255;
+			if (img->alpha[i] != want)
+				EQ(img->alpha[i], want);
+			if (memcmp(img->rgb + i * 3, rgba + i * 4, 3) != 0)
+				OK(!"colour kept");
+		}
+	}
+	same_planes(img, tk_images_load(c, NULL, "/tmp/trykk-t-rows7.png", NULL));
+	tk_arena_free(a);
+}
+
+/* Inflates a zlib stream of n bytes that should give want_len bytes. */
+static unsigned char *inflate_all(const unsigned char *z, size_t n, size_t want_len)
+{
+	unsigned char *out = malloc(want_len + 1);
+	z_stream s;
+	memset(&s, 0, sizeof s);
+	if (inflateInit(&s) != Z_OK)
+		return NULL;
+	s.next_in = (Bytef *)(uintptr_t)z;
+	s.avail_in = (uInt)n;
+	s.next_out = out;
+	s.avail_out = (uInt)want_len + 1;
+	int rc = inflate(&s, Z_FINISH);
+	size_t got = s.total_out, left = s.avail_in;
+	inflateEnd(&s);
+	if (rc != Z_STREAM_END || got != want_len || left != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+TK_TEST(deflate_pieces_round_trip)
+{
+	/* Sizes around the piece boundaries; flat areas (long matches that reach
+	 * across a boundary) and noise. Every thread count gives the same bytes,
+	 * and zlib reads them back (header, pieces, Adler-32). */
+	size_t big = 3 * TK_DEFLATE_PIECE + 17;
+	unsigned char *in = malloc(big);
+	noise(in, big);
+	memset(in + TK_DEFLATE_PIECE - 1000, 7, 5000);
+	memset(in + 2 * TK_DEFLATE_PIECE - 100, 0, TK_DEFLATE_PIECE / 2);
+	size_t sizes[] = {0, 1, 100, TK_DEFLATE_PIECE - 1, TK_DEFLATE_PIECE,
+	                  TK_DEFLATE_PIECE + 1, big};
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		size_t n1 = 0;
+		unsigned char *z1 = tk_deflate(in, sizes[k], 1, 1, &n1);
+		OK(z1 != NULL);
+		if (!z1)
+			continue;
+		EQ(z1[0], 0x78);
+		EQ((z1[0] * 256 + z1[1]) % 31, 0);
+		unsigned char *back = inflate_all(z1, n1, sizes[k]);
+		OK(back != NULL);
+		if (back)
+			OK(memcmp(back, in, sizes[k]) == 0);
+		free(back);
+		for (int t = 2; t <= 4; t++) {
+			size_t n2 = 0;
+			unsigned char *z2 = tk_deflate(in, sizes[k], 1, t, &n2);
+			OK(z2 && n2 == n1 && memcmp(z1, z2, n1) == 0);
+			free(z2);
+		}
+		free(z1);
+	}
+	/* A flat plane compresses to almost nothing, pieces and all. */
+	memset(in, 0, big);
+	size_t nz = 0;
+	unsigned char *z = tk_deflate(in, big, 1, 2, &nz);
+	OK(z && nz < big / 200);
+	free(z);
+	OK(tk_deflate_threads() >= 1 && tk_deflate_threads() <= 4);
+	free(in);
 }

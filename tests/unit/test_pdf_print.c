@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define FONT_PATH "fonts/NotoSerif-Regular.ttf"
 #define ICC_PATH "layouts/icc/trykk-FOGRA39L.icc"
@@ -399,6 +400,105 @@ TK_TEST(pdf_print_other_documents_differ)
 	tk_arena_free(a);
 	tk_diag_free(d);
 	fclose(log);
+}
+
+/* Inflates the stream that starts after the dictionary at dict (up to n bytes
+ * of the file), expecting len bytes; NULL when it does not inflate to that. */
+static unsigned char *stream_data(const char *dict, size_t n, size_t len)
+{
+	const char *s = find(dict, n, "stream\r\n");
+	if (!s)
+		return NULL;
+	s += 8;
+	unsigned char *out = malloc(len + 1);
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit(&z) != Z_OK) {
+		free(out);
+		return NULL;
+	}
+	z.next_in = (Bytef *)(uintptr_t)s;
+	z.avail_in = (uInt)(n - (size_t)(s - dict));
+	z.next_out = out;
+	z.avail_out = (uInt)len + 1;
+	int rc = inflate(&z, Z_FINISH);
+	size_t got = z.total_out;
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END || got != len) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+TK_TEST(pdf_print_image_streams)
+{
+	/* The picture (placed on page 1 and again in the sheet on page 2) is one
+	 * image XObject with a soft mask, both compressed by trykk: /FlateDecode
+	 * once in each dictionary, pixels that inflate to the planes, and the
+	 * same bytes whatever the number of threads. */
+	tk_arena *a = tk_arena_new();
+	FILE *log = tmpfile();
+	tk_diag *d = tk_diag_new(log);
+	tk_doc *doc = test_doc(a, test_font(a, FONT_PATH));
+	const tk_image *img = NULL;
+	for (tk_item *it = doc->pages[0]->first; it; it = it->next)
+		if (it->kind == TK_ITEM_IMAGE)
+			img = it->image;
+	OK(img != NULL);
+	if (!img)
+		return;
+	char *dir = tmp_dir();
+	char p1[128], p2[128];
+	snprintf(p1, sizeof p1, "%s/threads.pdf", dir);
+	snprintf(p2, sizeof p2, "%s/one.pdf", dir);
+	EQ(tk_pdf_print_write(doc, p1, d), 0);
+	const char *old = getenv("TRYKK_JOBS");
+	char *saved = old ? strdup(old) : NULL;
+	setenv("TRYKK_JOBS", "1", 1);
+	EQ(tk_pdf_print_write(doc, p2, d), 0);
+	if (saved)
+		setenv("TRYKK_JOBS", saved, 1);
+	else
+		unsetenv("TRYKK_JOBS");
+	free(saved);
+	size_t n = 0, n2 = 0;
+	char *b = slurp(p1, &n), *b2 = slurp(p2, &n2);
+	OK(b && b2 && n == n2 && memcmp(b, b2, n) == 0);
+	int images = 0;
+	size_t px = (size_t)img->width * img->height;
+	for (const char *p = b ? find(b, n, "/Subtype /Image") : NULL; p;
+	     p = find(p + 1, n - (size_t)(p + 1 - b), "/Subtype /Image")) {
+		images++;
+		const char *start = p;
+		while (start > b && memcmp(start, "<<", 2) != 0)
+			start--;
+		const char *end = find(p, n - (size_t)(p - b), ">>");
+		OK(end != NULL);
+		if (!end)
+			break;
+		size_t dl = (size_t)(end - start);
+		const char *f = find(start, dl, "/Filter /FlateDecode");
+		OK(f != NULL);
+		OK(f && !find(f + 1, dl - (size_t)(f + 1 - start), "/Filter"));
+		int cmyk = find(start, dl, "/DeviceCMYK") != NULL;
+		OK(cmyk || find(start, dl, "/DeviceGray") != NULL);
+		OK(find(start, dl, "/Width 64") && find(start, dl, "/Height 48") &&
+		   find(start, dl, "/BitsPerComponent 8"));
+		OK(cmyk == (find(start, dl, "/SMask") != NULL));
+		unsigned char *pix = stream_data(end, n - (size_t)(end - b), px * (cmyk ? 4 : 1));
+		OK(pix != NULL);
+		if (pix)
+			OK(memcmp(pix, cmyk ? img->cmyk : img->alpha, px * (cmyk ? 4 : 1)) == 0);
+		free(pix);
+	}
+	EQ(images, 2);
+	free(b);
+	free(b2);
+	rm_dir(dir);
+	tk_diag_free(d);
+	fclose(log);
+	tk_arena_free(a);
 }
 
 TK_TEST(pdf_print_refuses_rgb_profile)
