@@ -15,6 +15,9 @@
 #include "dl/dl.h"
 #include "out/out.h"
 
+#include <hpdf.h>
+#include <hpdf_utils.h>
+
 #include <dirent.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -499,6 +502,123 @@ TK_TEST(pdf_print_image_streams)
 	tk_diag_free(d);
 	fclose(log);
 	tk_arena_free(a);
+}
+
+/* Inflates the stream after the dictionary at dict (n bytes of the file left),
+ * whatever its length (up to 16 MB); *len gets its length. NULL when it is not
+ * one whole zlib stream. */
+static unsigned char *inflate_stream(const char *dict, size_t n, size_t *len)
+{
+	const char *s = find(dict, n, "stream\r\n");
+	if (!s)
+		return NULL;
+	s += 8;
+	size_t cap = 16u << 20;
+	unsigned char *out = malloc(cap);
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit(&z) != Z_OK) {
+		free(out);
+		return NULL;
+	}
+	z.next_in = (Bytef *)(uintptr_t)s;
+	z.avail_in = (uInt)(n - (size_t)(s - dict));
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	int rc = inflate(&z, Z_FINISH);
+	*len = z.total_out;
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+TK_TEST(pdf_print_streams_compressed_here)
+{
+	/* Page contents, the subset fonts, their CIDToGIDMaps and the ICC profile
+	 * are compressed by trykk at Z_BEST_SPEED, the rest by libharu: every
+	 * stream names FlateDecode exactly once and inflates whole, the profile
+	 * to the file's bytes, the fonts to TrueType data. */
+	tk_arena *a = tk_arena_new();
+	FILE *log = tmpfile();
+	tk_diag *d = tk_diag_new(log);
+	tk_doc *doc = test_doc(a, test_font(a, FONT_PATH));
+	char *dir = tmp_dir();
+	char path[128];
+	snprintf(path, sizeof path, "%s/streams.pdf", dir);
+	EQ(tk_pdf_print_write(doc, path, d), 0);
+	size_t n = 0, icc_len = 0;
+	char *b = slurp(path, &n), *icc = slurp(ICC_PATH, &icc_len);
+	OK(b && icc);
+	int streams = 0, fonts = 0, profiles = 0, pages = 0, maps = 0;
+	for (const char *q = b ? find(b, n, "\nstream\r\n") : NULL; q;
+	     q = find(q + 1, n - (size_t)(q + 1 - b), "\nstream\r\n")) {
+		const char *o = q;
+		while (o > b && memcmp(o, " obj", 4) != 0)
+			o--;
+		size_t dl = (size_t)(q - o);
+		streams++;
+		const char *f = find(o, dl, "/FlateDecode");
+		OK(f && !find(f + 1, dl - (size_t)(f + 1 - o), "/FlateDecode"));
+		const char *f1 = find(o, dl, "/Filter");
+		OK(f1 && !find(f1 + 1, dl - (size_t)(f1 + 1 - o), "/Filter"));
+		size_t len = 0;
+		unsigned char *data = inflate_stream(q, n - (size_t)(q - b), &len);
+		OK(data != NULL);
+		if (!data)
+			continue;
+		if (find(o, dl, "/Length1")) {
+			fonts++;
+			OK(len > 1000 && data[0] == 0 && data[1] == 1 && data[2] == 0 && data[3] == 0);
+		} else if (find(o, dl, "/N 4")) {
+			profiles++;
+			OK(icc && len == icc_len && memcmp(data, icc, len) == 0);
+		} else if (len > 20 && find((const char *)data, len, " Td") &&
+		           find((const char *)data, len, "BT")) {
+			pages++;
+		} else if (!find(o, dl, "/Type") && !find(o, dl, "/Subtype") && len % 2 == 0 &&
+		           len > 2 * 0x2000) {
+			maps++; /* a CIDToGIDMap: two bytes a code up to the highest used */
+		}
+		free(data);
+	}
+	OK(streams > 6);
+	EQ(fonts, 1);
+	EQ(profiles, 1);
+	EQ(pages, 2);
+	EQ(maps, 1);
+	free(b);
+	free(icc);
+	rm_dir(dir);
+	tk_diag_free(d);
+	fclose(log);
+	tk_arena_free(a);
+}
+
+TK_TEST(pdf_print_libharu_memory_helpers)
+{
+	/* The replacements of libharu's byte loops return what its own do (the
+	 * end of what was written) and copy overlapping memory forward as they
+	 * do. */
+	unsigned char buf[600];
+	memset(buf, 1, sizeof buf);
+	OK(HPDF_MemSet(buf, 7, 512) == buf + 512);
+	EQ(buf[0], 7);
+	EQ(buf[511], 7);
+	EQ(buf[512], 1);
+	OK(HPDF_MemSet(buf, 9, 0) == buf);
+	EQ(buf[0], 7);
+	HPDF_BYTE src[10] = "abcdefghi", dst[10] = {0};
+	OK(HPDF_MemCpy(dst, src, 10) == dst + 10);
+	OK(memcmp(dst, src, 10) == 0);
+	HPDF_BYTE o[8] = "abcdefg";
+	OK(HPDF_MemCpy(o + 1, o, 6) == o + 7);
+	OK(memcmp(o, "aaaaaaa", 7) == 0);
+	HPDF_BYTE p[8] = "abcdefg";
+	OK(HPDF_MemCpy(p, p + 2, 5) == p + 5);
+	OK(memcmp(p, "cdefgfg", 7) == 0);
 }
 
 TK_TEST(pdf_print_refuses_rgb_profile)
