@@ -14,8 +14,14 @@
 #   TRYKK=/tmp/old/trykk bench/run.sh   measure another build (before/after)
 #   PROFILE=1 bench/run.sh       also one run per job under callgrind: instruction
 #                                counts (stable, unlike times) and the top functions,
-#                                written to bench/profile/JOB.txt
+#                                written to bench/profile/JOB.txt; that run is serial
+#                                (TRYKK_JOBS=1: the press sheets in the same process,
+#                                the pictures compressed on one thread), so the count
+#                                is all the work of the job
 #   RESULTS=file bench/run.sh    write the table elsewhere (default bench/results.md)
+#   OUTPUTS=all bench/run.sh     every output (print, sheets, screen PDF, PNG proofs:
+#                                trykk's default) instead of --only print; the pages
+#                                and bytes columns still count the print PDFs
 #
 # Times are wall-clock on a shared machine: other processes skew them, which is why
 # the median is kept and the load average is written down. Instruction counts
@@ -26,6 +32,12 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 TRYKK=${TRYKK:-./trykk}
 RESULTS=${RESULTS:-bench/results.md}
+OUTPUTS=${OUTPUTS:-print}
+case $OUTPUTS in
+print) ONLY="--only print" ;;
+all) ONLY="" ;;
+*) echo "bench: OUTPUTS is print or all" >&2; exit 2 ;;
+esac
 WORK=bench/work
 OUT=$WORK/out
 # A runaway build must not take the machine down with it (others work here too).
@@ -69,14 +81,14 @@ run_once() {
 	if [ -n "$TIME_BIN" ]; then
 		( ulimit -v "$MEM_LIMIT_KB"
 		  "$TIME_BIN" -f '%e %U %S %M' -o "$log.one" \
-		      "$TRYKK" build --only print -q -o "$OUT" "$content" ) 2>>"$log.err"
+		      "$TRYKK" build $ONLY -q -o "$OUT" "$content" ) 2>>"$log.err"
 		rc=$?
 		awk -v rc=$rc '{printf "%s %.3f %s %d\n", $1, $2 + $3, $4, rc}' "$log.one" >>"$log"
 	else
 		local t0 t1
 		t0=$(date +%s.%N)
 		( ulimit -v "$MEM_LIMIT_KB"
-		  "$TRYKK" build --only print -q -o "$OUT" "$content"
+		  "$TRYKK" build $ONLY -q -o "$OUT" "$content"
 		  times >"$log.times" ) 2>>"$log.err"
 		rc=$?
 		t1=$(date +%s.%N)
@@ -113,7 +125,7 @@ trap 'rm -rf "$tmp"' EXIT
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- CPU: $cpu, $cores cores; $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
 	echo "- trykk: $("$TRYKK" --version 2>/dev/null), commit $commit$dirty ($TRYKK)"
-	echo "- each job: \`trykk build --only print\`, 1 warm-up + $RUNS runs; median wall and" \
+	echo "- each job: \`trykk build ${ONLY:-(all outputs)}\`, 1 warm-up + $RUNS runs; median wall and" \
 	     "CPU (user+sys) time, largest peak RSS"
 	echo "- load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo
@@ -155,8 +167,8 @@ for job in $JOBS; do
 	ir="–"
 	if [ "${PROFILE:-0}" = 1 ]; then
 		mkdir -p bench/profile
-		valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$job" \
-		    "$TRYKK" build --only print -q -o "$OUT" "$content" 2>"$tmp/cg.$job.err"
+		TRYKK_JOBS=1 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$job" \
+		    "$TRYKK" build $ONLY -q -o "$OUT" "$content" 2>"$tmp/cg.$job.err"
 		ir=$(awk '/^summary:/ {printf "%.0f", $2 / 1e6}' "$tmp/cg.$job")
 		callgrind_annotate --inclusive=yes "$tmp/cg.$job" 2>/dev/null |
 		    grep -E '^ *[0-9,]+ \(' | head -n 60 | cut -c1-150 >"bench/profile/$job.txt"

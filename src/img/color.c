@@ -223,7 +223,8 @@ static unsigned char naive_cmyk(unsigned char v, unsigned char k)
  * already converted; an 8-bit transform gives equal outputs for equal inputs, so
  * the result is the one converting every pixel gives. A block of pixels that
  * mostly misses (a photograph) turns the cache off, and the rest goes to lcms2 in
- * batches, as it would without one. */
+ * batches, as it would without one. A pixel equal to the one before it (most of
+ * a flat graphic) takes the same result without a lookup. */
 static void transform_cached(cmsHTRANSFORM xf, const unsigned char *in, size_t in_bpp,
                              unsigned char *out, size_t out_bpp, size_t n)
 {
@@ -239,18 +240,29 @@ static void transform_cached(cmsHTRANSFORM xf, const unsigned char *in, size_t i
 			continue;
 		}
 		size_t misses = 0;
+		uint64_t last = 0; /* the previous pixel's key: flat areas repeat it */
+		const unsigned char *last_val = NULL;
 		for (size_t i = b; i < b + m; i++) {
 			const unsigned char *p = in + i * in_bpp;
 			uint64_t k = VALID | (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 |
 			             (uint64_t)p[2] << 8 | (in_bpp == 4 ? p[3] : 0);
-			uint32_t h = (uint32_t)(k * 0x9E3779B97F4A7C15ull >> 40) % SLOTS;
 			unsigned char *q = out + i * out_bpp;
+			if (k == last) {
+				if (out_bpp == 4)
+					memcpy(q, last_val, 4);
+				else
+					memcpy(q, last_val, 3);
+				continue;
+			}
+			uint32_t h = (uint32_t)(k * 0x9E3779B97F4A7C15ull >> 40) % SLOTS;
 			if (key[h] != k) {
 				cmsDoTransform(xf, p, val[h], 1);
 				key[h] = k;
 				misses++;
 			}
 			memcpy(q, val[h], out_bpp);
+			last = k;
+			last_val = val[h];
 		}
 		if (misses > m / 8)
 			cached = 0;

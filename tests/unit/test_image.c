@@ -777,3 +777,37 @@ TK_TEST(deflate_pieces_round_trip)
 	OK(tk_deflate_threads() >= 1 && tk_deflate_threads() <= 4);
 	free(in);
 }
+
+TK_TEST(image_runs_convert_as_single_pixels)
+{
+	/* Flat runs, a colour coming back after others and noise: every pixel of
+	 * the picture converts as that colour alone does (runs and the cache of
+	 * colours only skip work). */
+	enum { W = 64, H = 40 };
+	static unsigned char rgb[W * H * 3];
+	noise(rgb, sizeof rgb);
+	for (int i = 0; i < W * H; i++) {
+		int band = (i / 7) % 5;
+		if (band < 3) {
+			rgb[i * 3] = (unsigned char)(band * 90);
+			rgb[i * 3 + 1] = 200;
+			rgb[i * 3 + 2] = (unsigned char)(i < W * H / 2 ? 10 : 11);
+		}
+	}
+	png_spec s = {.w = W, .h = H, .depth = 8, .type = PNG_COLOR_TYPE_RGB, .data = rgb};
+	OK(write_png("/tmp/trykk-t-runs.png", &s) == 0);
+	tk_arena *a = tk_arena_new();
+	tk_color *col = tk_color_new("layouts/icc/trykk-FOGRA39L.icc", NULL, NULL);
+	tk_images *c = tk_images_new(a, col);
+	const tk_image *img = tk_images_load(c, NULL, "/tmp/trykk-t-runs.png", NULL);
+	OK(img != NULL);
+	int bad = 0;
+	for (int i = 0; img && i < W * H; i++) {
+		unsigned char one[4];
+		tk_color_rgb_to_cmyk(col, rgb + i * 3, one, 1);
+		bad += memcmp(one, img->cmyk + i * 4, 4) != 0;
+	}
+	EQ(bad, 0);
+	tk_color_free(col);
+	tk_arena_free(a);
+}
