@@ -630,14 +630,25 @@ int tk_images_size(tk_images *c, tk_diag *d, const char *path, const tk_loc *loc
 	return 0;
 }
 
+/* Whether every pixel of a palette picture is opaque: at once when every entry
+ * is, else by looking at the pixels. */
+static int palette_opaque(const decoded *px, size_t n)
+{
+	int clear = 0;
+	for (int k = 0; k < 256; k++)
+		clear |= px->pal_alpha[k] != 255;
+	for (size_t i = 0; i < n && clear; i++)
+		if (px->pal_alpha[px->idx[i]] != 255)
+			return 0;
+	return 1;
+}
+
 /* The picture's pixels in RGB (and alpha, or none when the palette is opaque
  * everywhere it is used) from its palette indices, in arena a; frees px->idx. */
 static void expand_palette(decoded *px, tk_arena *a)
 {
 	size_t n = (size_t)px->width * px->height;
-	int opaque = 1;
-	for (size_t i = 0; i < n && opaque; i++)
-		opaque = px->pal_alpha[px->idx[i]] == 255;
+	int opaque = palette_opaque(px, n);
 	px->px = tk_arena_alloc(a, n * 3);
 	px->alpha = opaque ? NULL : tk_arena_alloc(a, n);
 	for (size_t i = 0; i < n; i++) {
@@ -668,9 +679,7 @@ static void palette_planes(tk_images *c, tk_diag *d, const tk_loc *loc, const ch
 	if (!done)
 		tk_color_rgb_to_cmyk(c->color, rgb, cmyk, 256);
 	size_t n = (size_t)px->width * px->height;
-	int opaque = 1;
-	for (size_t i = 0; i < n && opaque; i++)
-		opaque = px->pal_alpha[px->idx[i]] == 255;
+	int opaque = palette_opaque(px, n);
 	img->rgb = tk_arena_alloc(c->a, n * 3);
 	img->cmyk = tk_arena_alloc(c->a, n * 4);
 	img->alpha = opaque ? NULL : tk_arena_alloc(c->a, n);
