@@ -45,7 +45,7 @@ set output '$png'
 set multiplot layout 1,2 title 'trykk build --only print: business cards (cards + press sheets)'
 set logscale xy
 set grid
-set key top left
+set key bottom right
 set xlabel 'records (people)'
 set xrange [70:14000]
 set ylabel 'wall time (s)'
