@@ -100,6 +100,8 @@ typedef struct pdf_dev {
 	size_t text_cap;
 	char *pend;           /* text waiting to be shown (see dev_glyphs) */
 	size_t pend_cap;
+	char *line;           /* the operators that show it (see show_pending) */
+	size_t line_cap;
 	long dropped;         /* characters left out (outside the BMP) */
 	uint32_t first_dropped;
 } pdf_dev;
@@ -893,19 +895,106 @@ typedef struct run_pos {
 	double ox, oy, k, lx, ly;
 } run_pos;
 
-/* Shows dev->pend (len bytes) at page position x,y of the current run. Td is
- * relative to the previous glyph's origin; positions are rounded to 1e-4 before
- * taking differences so the rounding does not add up along a line. */
-static int show_pending(pdf_dev *dev, run_pos *rp, double x, double y)
+/* v, a multiple of 1e-4 up to float noise, as PDF writes numbers: "-12.5",
+ * "0.0625", "3". Returns the length written to out (at most 24 bytes). */
+static size_t fmt4(char *out, double v)
+{
+	long long q = llround(v * 10000.0);
+	size_t n = 0;
+	if (q < 0) {
+		out[n++] = '-';
+		q = -q;
+	}
+	char d[24];
+	int k = 0;
+	unsigned long long ip = (unsigned long long)q / 10000;
+	do {
+		d[k++] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip && k < 20);
+	while (k)
+		out[n++] = d[--k];
+	int frac = (int)(q % 10000);
+	if (frac) {
+		out[n++] = '.';
+		for (int div = 1000; frac; div /= 10) {
+			out[n++] = (char)('0' + frac / div);
+			frac %= div;
+		}
+	}
+	return n;
+}
+
+/* The advance width (1/1000 em) of n bytes of UTF-8 at text in the font, each
+ * character's glyph marked for the font subset: what libharu's TextWidth does,
+ * without its encoder. */
+static long text_width(font_slot *fs, const char *text, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	long w = 0;
+	while (n > 0) {
+		uint32_t cp;
+		int k = utf8_next(u, n, &cp);
+		if (k == 0)
+			break; /* cluster_text kept only whole characters */
+		w += HPDF_TTFontDef_GetCharWidth(fs->def, (HPDF_UINT16)cp);
+		u += k;
+		n -= (size_t)k;
+	}
+	return w;
+}
+
+/* Shows dev->pend at page position x,y of the current run. Td is relative to the
+ * previous glyph's origin; positions are rounded to 1e-4 before taking
+ * differences so the rounding does not add up along a line.
+ *
+ * The operators are written straight into the page's content stream: libharu's
+ * MoveTextPos and ShowText cost some 2,300 instructions a glyph (its number
+ * formatting, its UTF-8 encoder run twice, a 512-byte buffer cleared), a third
+ * of a card job. What they wrote is written the same way: "dx dy Td" and the
+ * text as a hex string of 2-byte codes, which under libharu's UTF-8 encoder are
+ * the characters' code points (all in the BMP: cluster_text keeps no others),
+ * and every glyph shown is marked for the font subset as its TextWidth did.
+ * libharu's own idea of the text position goes stale, but nothing reads it:
+ * every run starts with an absolute Tm (SetTextMatrix). */
+static int show_pending(pdf_dev *dev, font_slot *fs, run_pos *rp, double x, double y)
 {
 	double tx = round4((x - rp->ox) / rp->k), ty = round4(-(y - rp->oy) / rp->k);
-	if ((tx != rp->lx || ty != rp->ly) &&
-	    hp(dev, HPDF_Page_MoveTextPos(dev->page, (HPDF_REAL)(tx - rp->lx),
-	                                  (HPDF_REAL)(ty - rp->ly))))
-		return -1;
+	size_t len = strlen(dev->pend);
+	size_t need = 64 + len * 4 + 8;
+	if (need > dev->line_cap) {
+		dev->line_cap = need * 2;
+		dev->line = tk_xrealloc(dev->line, dev->line_cap);
+	}
+	char *b = dev->line;
+	size_t n = 0;
+	if (tx != rp->lx || ty != rp->ly) {
+		n += fmt4(b + n, tx - rp->lx);
+		b[n++] = ' ';
+		n += fmt4(b + n, ty - rp->ly);
+		memcpy(b + n, " Td\012", 4);
+		n += 4;
+	}
 	rp->lx = tx;
 	rp->ly = ty;
-	return hp(dev, HPDF_Page_ShowText(dev->page, dev->pend));
+	text_width(fs, dev->pend, len);
+	b[n++] = '<';
+	const unsigned char *u = (const unsigned char *)dev->pend;
+	static const char hex[] = "0123456789ABCDEF";
+	while (len > 0) {
+		uint32_t cp;
+		int k = utf8_next(u, len, &cp);
+		if (k == 0)
+			break;
+		for (int sh = 12; sh >= 0; sh -= 4)
+			b[n++] = hex[(cp >> sh) & 15];
+		u += k;
+		len -= (size_t)k;
+	}
+	memcpy(b + n, "> Tj\012", 5);
+	n += 5;
+	HPDF_PageAttr attr = dev->page->attr;
+	return hp(dev, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b, (HPDF_UINT)n));
 }
 
 static void dev_glyphs(tk_device *base, const tk_glyph_run *run, const tk_matrix *m)
@@ -961,13 +1050,11 @@ static void dev_glyphs(tk_device *base, const tk_glyph_run *run, const tk_matrix
 			rp.oy = g->y;
 			started = 1;
 		} else if (plen > 0) {
-			HPDF_TextWidth w =
-			    HPDF_Font_TextWidth(fs->hf, (const HPDF_BYTE *)dev->text, (HPDF_UINT)n);
-			if (w.width == 0) {
+			if (text_width(fs, dev->text, n) == 0) {
 				pend_append(dev, &plen, n);
 				continue;
 			}
-			if (show_pending(dev, &rp, px, py))
+			if (show_pending(dev, fs, &rp, px, py))
 				return;
 		}
 		plen = 0;
@@ -976,7 +1063,7 @@ static void dev_glyphs(tk_device *base, const tk_glyph_run *run, const tk_matrix
 		py = g->y;
 	}
 	if (plen > 0)
-		show_pending(dev, &rp, px, py);
+		show_pending(dev, fs, &rp, px, py);
 }
 
 static void dev_image(tk_device *base, const tk_image *img, const tk_matrix *m)
@@ -1488,6 +1575,7 @@ static int render(const tk_doc *doc, tk_diag *d, unsigned char **data, size_t *l
 	free(dev.images);
 	free(dev.text);
 	free(dev.pend);
+	free(dev.line);
 	return rc;
 }
 

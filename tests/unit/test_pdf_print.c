@@ -552,7 +552,7 @@ TK_TEST(pdf_print_streams_compressed_here)
 	size_t n = 0, icc_len = 0;
 	char *b = slurp(path, &n), *icc = slurp(ICC_PATH, &icc_len);
 	OK(b && icc);
-	int streams = 0, fonts = 0, profiles = 0, pages = 0, maps = 0;
+	int streams = 0, fonts = 0, profiles = 0, pages = 0, maps = 0, text_ok = 0, long_td = 0;
 	for (const char *q = b ? find(b, n, "\nstream\r\n") : NULL; q;
 	     q = find(q + 1, n - (size_t)(q + 1 - b), "\nstream\r\n")) {
 		const char *o = q;
@@ -578,6 +578,24 @@ TK_TEST(pdf_print_streams_compressed_here)
 		} else if (len > 20 && find((const char *)data, len, " Td") &&
 		           find((const char *)data, len, "BT")) {
 			pages++;
+			/* Glyphs as 2-byte code points (BMP), a cluster with its
+			 * combining mark in one string, moves with at most four
+			 * decimals. */
+			const char *t = (const char *)data;
+			if (find(t, len, "<0042> Tj\n") && find(t, len, "<00E5> Tj\n"))
+				text_ok++;
+			if (find(t, len, "<00650301> Tj\n"))
+				text_ok++;
+			for (const char *td = find(t, len, " Td\n"); td;
+			     td = find(td + 1, len - (size_t)(td + 1 - t), " Td\n")) {
+				const char *l = td;
+				while (l > t && l[-1] != '\n')
+					l--;
+				const char *dot = memchr(l, '.', (size_t)(td - l));
+				const char *sp = memchr(l, ' ', (size_t)(td - l));
+				if (dot && dot < sp && sp - dot - 1 > 4)
+					long_td++;
+			}
 		} else if (!find(o, dl, "/Type") && !find(o, dl, "/Subtype") && len % 2 == 0 &&
 		           len > 2 * 0x2000) {
 			maps++; /* a CIDToGIDMap: two bytes a code up to the highest used */
@@ -589,6 +607,8 @@ TK_TEST(pdf_print_streams_compressed_here)
 	EQ(profiles, 1);
 	EQ(pages, 2);
 	EQ(maps, 1);
+	EQ(text_ok, 4); /* page 1, and the sheet that places it */
+	EQ(long_td, 0);
 	free(b);
 	free(icc);
 	rm_dir(dir);
