@@ -269,14 +269,15 @@ int tk_job_build(tk_session *s, const char *path)
 	}
 	const char *stem0 = stem_of(a, path);
 	/* The slug line: which file, which page, for which press, outside the bleed. */
+	tk_label_memo memo = {0};
 	for (int i = 0; i < doc->n_pages; i++) {
 		tk_page *pg = doc->pages[i];
 		if (pg->slug < 5 * TK_MM)
 			continue;
 		const char *label = tk_arena_printf(a, "%s  ·  side %d av %d  ·  %s", stem0, i + 1,
 		                                    doc->n_pages, l->condition);
-		tk_layout_label(a, d, s->shaper, pg, 0, pg->h + pg->bleed + pg->slug - 2.5 * TK_MM,
-		                6, label, 1);
+		tk_layout_label_memo(a, d, s->shaper, &memo, pg, 0,
+		                     pg->h + pg->bleed + pg->slug - 2.5 * TK_MM, 6, label, 1);
 	}
 	tk_font **all_fonts;
 	tk_doc_collect_fonts(a, doc, tk_shaper_fonts(s->shaper, &all_fonts));

@@ -66,6 +66,23 @@ int tk_layout_doc(tk_engine *e, tk_doc *doc);
 int tk_layout_label(tk_arena *a, tk_diag *d, tk_shaper *sh, tk_page *page, double x,
                     double y, double size, const char *text, int mark);
 
+/* Shaped pieces of labels, for many labels that differ in their numbers only
+ * (slug lines): start with {0} on the stack, use with one arena. */
+#define TK_LABEL_MEMO 64
+typedef struct tk_label_memo {
+	int n;
+	struct {
+		const char *text;
+		int len, mark;
+		double size;
+		const struct tk_line *line;
+	} e[TK_LABEL_MEMO];
+} tk_label_memo;
+/* tk_layout_label with a memo (NULL: none). */
+int tk_layout_label_memo(tk_arena *a, tk_diag *d, tk_shaper *sh, tk_label_memo *m,
+                         tk_page *page, double x, double y, double size, const char *text,
+                         int mark);
+
 /* Adds crop marks for page (items with is_mark, registration colour, outside the
  * bleed) when the page has a slug. */
 void tk_marks_add(tk_arena *a, tk_page *page);

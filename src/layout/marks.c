@@ -41,31 +41,83 @@ void tk_marks_add(tk_arena *a, tk_page *p)
 	}
 }
 
+/* The glyphs of text as one line, relative to its origin; from the memo when it
+ * has them. NULL after reporting. */
+static const tk_line *label_line(tk_arena *a, tk_shaper *sh, tk_label_memo *m,
+                                 const char *text, int len, double size, int mark)
+{
+	if (m) {
+		for (int i = 0; i < m->n; i++)
+			if (m->e[i].size == size && m->e[i].mark == mark && m->e[i].len == len &&
+			    memcmp(m->e[i].text, text, (size_t)len) == 0)
+				return m->e[i].line;
+	}
+	tk_pstyle *st = TK_NEW(a, tk_pstyle);
+	*st = (tk_pstyle){.name = "label", .font = "Lato", .weight = 400, .size = size,
+	                  .leading = size * 1.2,
+	                  .color = mark ? (tk_cmyk){1, 1, 1, 1} : (tk_cmyk){0, 0, 0, 1}};
+	tk_layout l = {.n_pstyles = 1, .pstyles = st};
+	tk_para p = {.text = tk_arena_strndup(a, text, (size_t)len), .len = len, .style = st};
+	tk_shaped sh_out;
+	if (tk_shape(sh, NULL, a, &p, &l, 10000, 1, NULL, &sh_out) < 0 || !sh_out.n_lines)
+		return NULL;
+	const tk_line *ln = &sh_out.lines[0];
+	if (m && m->n < TK_LABEL_MEMO) {
+		m->e[m->n].text = p.text;
+		m->e[m->n].len = len;
+		m->e[m->n].size = size;
+		m->e[m->n].mark = mark;
+		m->e[m->n].line = ln;
+		m->n++;
+	}
+	return ln;
+}
+
+int tk_layout_label_memo(tk_arena *a, tk_diag *d, tk_shaper *sh, tk_label_memo *m,
+                         tk_page *page, double x, double y, double size, const char *text,
+                         int mark)
+{
+	(void)d;
+	/* With a memo, each digit is shaped on its own and the text between digits
+	 * as one piece, so a thousand slug lines that differ only in their numbers
+	 * cost a few shapings, not a thousand. (No kerning across the pieces: none
+	 * worth having between a figure and its neighbours in a slug line.) */
+	int n = (int)strlen(text);
+	double pen = 0;
+	for (int i = 0; i < n;) {
+		int k = i + 1;
+		if (m && !(text[i] >= '0' && text[i] <= '9'))
+			while (k < n && !(text[k] >= '0' && text[k] <= '9'))
+				k++;
+		else if (!m)
+			k = n;
+		const tk_line *ln = label_line(a, sh, m, text + i, k - i, size, mark);
+		if (!ln)
+			return -1;
+		double w = 0;
+		for (int r = 0; r < ln->n_runs; r++) {
+			tk_glyph_run *run = TK_NEW(a, tk_glyph_run);
+			*run = ln->runs[r];
+			run->glyphs = TK_NEWN(a, tk_glyph, run->n);
+			for (int g = 0; g < run->n; g++) {
+				run->glyphs[g] = ln->runs[r].glyphs[g];
+				if (ln->runs[r].glyphs[g].x + ln->runs[r].glyphs[g].advance > w)
+					w = ln->runs[r].glyphs[g].x + ln->runs[r].glyphs[g].advance;
+				run->glyphs[g].x += (float)(x + pen);
+				run->glyphs[g].y += (float)y;
+			}
+			tk_item *it = tk_dl_add(a, page, TK_ITEM_GLYPHS);
+			it->run = run;
+			it->is_mark = mark;
+		}
+		pen += w;
+		i = k;
+	}
+	return 0;
+}
+
 int tk_layout_label(tk_arena *a, tk_diag *d, tk_shaper *sh, tk_page *page, double x,
                     double y, double size, const char *text, int mark)
 {
-	(void)d;
-	tk_pstyle st = {.name = "label", .font = "Lato", .weight = 400, .size = size,
-	                .leading = size * 1.2,
-	                .color = mark ? (tk_cmyk){1, 1, 1, 1} : (tk_cmyk){0, 0, 0, 1}};
-	tk_layout l = {.n_pstyles = 1, .pstyles = &st};
-	tk_para p = {.text = text, .len = (int)strlen(text), .style = &st};
-	tk_shaped sh_out;
-	if (tk_shape(sh, NULL, a, &p, &l, 10000, 1, NULL, &sh_out) < 0 || !sh_out.n_lines)
-		return -1;
-	const tk_line *ln = &sh_out.lines[0];
-	for (int r = 0; r < ln->n_runs; r++) {
-		tk_glyph_run *run = TK_NEW(a, tk_glyph_run);
-		*run = ln->runs[r];
-		run->glyphs = TK_NEWN(a, tk_glyph, run->n);
-		for (int g = 0; g < run->n; g++) {
-			run->glyphs[g] = ln->runs[r].glyphs[g];
-			run->glyphs[g].x += (float)x;
-			run->glyphs[g].y += (float)y;
-		}
-		tk_item *it = tk_dl_add(a, page, TK_ITEM_GLYPHS);
-		it->run = run;
-		it->is_mark = mark;
-	}
-	return 0;
+	return tk_layout_label_memo(a, d, sh, NULL, page, x, y, size, text, mark);
 }
