@@ -65,6 +65,7 @@ typedef struct tk_glyph {
 typedef struct tk_glyph_run {
 	const tk_font *font;
 	float size;        /* em size in points */
+	float tracking;    /* letter spacing added after each glyph, points (0: none) */
 	tk_cmyk color;
 	int n;
 	tk_glyph *glyphs;

@@ -997,6 +997,58 @@ static int show_pending(pdf_dev *dev, font_slot *fs, run_pos *rp, double x, doub
 	return hp(dev, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b, (HPDF_UINT)n));
 }
 
+/* Letter-spaced text (more than this share of an em) gets its words as
+ * /ActualText: text extraction (pdftotext, copy and paste, search) would
+ * otherwise read every gap as a space, "B A R N". */
+#define ACTUAL_TEXT_TRACKING 0.05
+
+static int actual_text_begin(pdf_dev *dev, const tk_glyph_run *run)
+{
+	if (!(run->tracking > ACTUAL_TEXT_TRACKING * run->size))
+		return 0;
+	size_t total = 0;
+	for (int i = 0; i < run->n; i++)
+		total += run->glyphs[i].text && run->glyphs[i].text_len > 0
+		             ? (size_t)run->glyphs[i].text_len
+		             : 0;
+	char *b = tk_xmalloc(64 + total * 4);
+	size_t n = 0;
+	static const char open[] = "/Span <</ActualText <FEFF";
+	memcpy(b, open, sizeof open - 1);
+	n += sizeof open - 1;
+	static const char hex[] = "0123456789ABCDEF";
+	for (int i = 0; i < run->n; i++) {
+		const tk_glyph *g = &run->glyphs[i];
+		const unsigned char *u = (const unsigned char *)g->text;
+		size_t len = g->text && g->text_len > 0 ? (size_t)g->text_len : 0;
+		while (len > 0) {
+			uint32_t cp;
+			int k = utf8_next(u, len, &cp);
+			if (k == 0)
+				break;
+			uint32_t units[2] = {cp, 0};
+			int nu = 1;
+			if (cp >= 0x10000) {
+				units[0] = 0xD800 + ((cp - 0x10000) >> 10);
+				units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+				nu = 2;
+			}
+			for (int j = 0; j < nu; j++)
+				for (int sh = 12; sh >= 0; sh -= 4)
+					b[n++] = hex[(units[j] >> sh) & 15];
+			u += k;
+			len -= (size_t)k;
+		}
+	}
+	static const char close[] = ">>> BDC\012";
+	memcpy(b + n, close, sizeof close - 1);
+	n += sizeof close - 1;
+	HPDF_PageAttr attr = dev->page->attr;
+	int rc = hp(dev, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b, (HPDF_UINT)n));
+	free(b);
+	return rc;
+}
+
 static void dev_glyphs(tk_device *base, const tk_glyph_run *run, const tk_matrix *m)
 {
 	pdf_dev *dev = (pdf_dev *)base;
@@ -1049,6 +1101,8 @@ static void dev_glyphs(tk_device *base, const tk_glyph_run *run, const tk_matrix
 			rp.ox = g->x;
 			rp.oy = g->y;
 			started = 1;
+			if (actual_text_begin(dev, run))
+				return;
 		} else if (plen > 0) {
 			if (text_width(fs, dev->text, n) == 0) {
 				pend_append(dev, &plen, n);
@@ -1062,8 +1116,12 @@ static void dev_glyphs(tk_device *base, const tk_glyph_run *run, const tk_matrix
 		px = g->x;
 		py = g->y;
 	}
-	if (plen > 0)
-		show_pending(dev, fs, &rp, px, py);
+	if (plen > 0 && show_pending(dev, fs, &rp, px, py))
+		return;
+	if (started && run->tracking > ACTUAL_TEXT_TRACKING * run->size) {
+		HPDF_PageAttr attr = dev->page->attr;
+		hp(dev, HPDF_Stream_WriteStr(attr->stream, "EMC\012"));
+	}
 }
 
 static void dev_image(tk_device *base, const tk_image *img, const tk_matrix *m)

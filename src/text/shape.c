@@ -535,6 +535,7 @@ int tk_shape(tk_shaper *s, tk_hyph *h, tk_arena *a, const tk_para *p, const tk_l
 					cur = &ln->runs[ln->n_runs++];
 					cur->font = font;
 					cur->size = size;
+					cur->tracking = (float)(ps->tracking / 1000.0 * size);
 					cur->color = sg->st.color;
 					cur->glyphs = gl + gi;
 					cur->n = 0;

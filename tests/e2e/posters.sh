@@ -56,6 +56,9 @@ done
 t=$(pdftotext "$OUT/plakat-edru-voksne.pdf" - | tr '\n' ' ')
 contains "edru: headline text in the print PDF" "$t" "Barn trives best med edru voksne"
 contains "edru: body text" "$t" "helsesøster"
+# The kicker is letter-spaced; its words still come out as words (ActualText).
+contains "edru: letter-spaced kicker reads as words in the print PDF" "$t" "BARN I RUSFAMILIER"
+check "edru: the kicker carries ActualText" sh -c "qpdf --qdf --object-streams=disable '$OUT/plakat-edru-voksne.pdf' - | grep -aqi 'ActualText <FEFF004200410052004E'"
 t=$(pdftotext "$OUT/plakat-hvor-mange-glass-screen.pdf" - | tr '\n' ' ')
 contains "glass: headline text in the screen PDF" "$t" "Hvor mange glass tåler barnet ditt?"
 img=$(pdfimages -list "$OUT/plakat-hvor-mange-glass.pdf" | awk 'NR > 2 { print $6 }' | sort -u | tr '\n' ' ')
