@@ -122,6 +122,11 @@ static const char *find_layout(tk_session *s, tk_arena *a, const tk_content *c)
 	}
 	if (s->o.layout || strchr(name, '/') || strstr(name, ".yaml")) {
 		struct stat st, self;
+		/* A path from the content file must stay in the project, whether or not
+		 * there is a file at its end (the message must not depend on that). */
+		if (!s->o.layout &&
+		    tk_paths_check(s->paths, name, "layout", s->d, &c->layout_loc) < 0)
+			return NULL;
 		if (file_exists(name)) {
 			/* The content file itself given as its layout: say so, rather than list
 			 * every content key as unknown to a layout. */
