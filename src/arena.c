@@ -152,3 +152,19 @@ size_t tk_arena_used(const tk_arena *a)
 {
 	return a->total;
 }
+
+void tk_buf_printf(tk_buf *b, const char *fmt, ...)
+{
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		int n = vsnprintf(b->s ? b->s + b->len : NULL, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = b->cap * 2 + (n > 0 ? (size_t)n : 0) + 4096;
+		b->s = tk_xrealloc(b->s, b->cap);
+	}
+}

@@ -36,4 +36,13 @@ char *tk_xstrdup(const char *s);
 #define TK_NEW(a, T) ((T *)tk_arena_alloc((a), sizeof(T)))
 #define TK_NEWN(a, T, n) ((T *)tk_arena_alloc((a), sizeof(T) * (size_t)(n)))
 
+/* A growing text buffer (malloc'd; free b.s when done): output files built in
+ * memory, such as a trace or a CMap. Start with {0}. */
+typedef struct tk_buf {
+	char *s;
+	size_t len, cap;
+} tk_buf;
+/* Appends printf-style text, growing the buffer as needed. */
+void tk_buf_printf(tk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -1344,32 +1344,10 @@ static int add_output_intent(pdf_dev *dev, const tk_doc *doc)
 	return 0;
 }
 
-typedef struct strbuf {
-	char *s;
-	size_t len, cap;
-} strbuf;
-
-static void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(strbuf *b, const char *fmt, ...)
-{
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap * 2 + (n > 0 ? (size_t)n : 0) + 256;
-		b->s = tk_xrealloc(b->s, b->cap);
-	}
-}
-
 /* Writes a ToUnicode CMap for the code points set in used. Since libharu's UTF-8
  * encoder makes CID = code point, each entry maps a code to itself; runs of
  * consecutive codes within one high byte become a bfrange, as the format wants. */
-static void tounicode_cmap(strbuf *b, const uint8_t *used)
+static void tounicode_cmap(tk_buf *b, const uint8_t *used)
 {
 	enum { MAX_RANGES = 0x10000 };
 	/* first and last code of each run */
@@ -1386,7 +1364,7 @@ static void tounicode_cmap(strbuf *b, const uint8_t *used)
 			n++;
 		}
 	}
-	sb_printf(b, "/CIDInit /ProcSet findresource begin\n"
+	tk_buf_printf(b, "/CIDInit /ProcSet findresource begin\n"
 	             "12 dict begin\n"
 	             "begincmap\n"
 	             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
@@ -1403,21 +1381,21 @@ static void tounicode_cmap(strbuf *b, const uint8_t *used)
 					count++;
 			if (count == 0)
 				break;
-			sb_printf(b, "%d %s\n", count, pass == 0 ? "beginbfchar" : "beginbfrange");
+			tk_buf_printf(b, "%d %s\n", count, pass == 0 ? "beginbfchar" : "beginbfrange");
 			for (int x = i; x < j; x++) {
 				if ((lo[x] == hi[x]) != (pass == 0))
 					continue;
 				unsigned l = lo[x], h = hi[x];
 				if (pass == 0)
-					sb_printf(b, "<%04X> <%04X>\n", l, l);
+					tk_buf_printf(b, "<%04X> <%04X>\n", l, l);
 				else
-					sb_printf(b, "<%04X> <%04X> <%04X>\n", l, h, l);
+					tk_buf_printf(b, "<%04X> <%04X> <%04X>\n", l, h, l);
 			}
-			sb_printf(b, "%s\n", pass == 0 ? "endbfchar" : "endbfrange");
+			tk_buf_printf(b, "%s\n", pass == 0 ? "endbfchar" : "endbfrange");
 			i = j;
 		}
 	}
-	sb_printf(b, "endcmap\n"
+	tk_buf_printf(b, "endcmap\n"
 	             "CMapName currentdict /CMap defineresource pop\n"
 	             "end\n"
 	             "end\n");
@@ -1433,7 +1411,7 @@ static int fix_font(pdf_dev *dev, font_slot *fs)
 	HPDF_Dict tu = HPDF_Dict_GetItem(fs->hf, "ToUnicode", HPDF_OCLASS_DICT);
 	if (hp_obj(dev, tu) || hp_obj(dev, tu->stream))
 		return -1;
-	strbuf b = {NULL, 0, 0};
+	tk_buf b = {NULL, 0, 0};
 	tounicode_cmap(&b, fs->used);
 	HPDF_MemStream_FreeData(tu->stream);
 	int bad = hp(dev, HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)b.s, (HPDF_UINT)b.len));

@@ -27,47 +27,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct buf {
-	char *s;
-	size_t len, cap;
-} buf;
-
-static void put(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(buf *b, const char *fmt, ...)
-{
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap * 2 + (n > 0 ? (size_t)n : 0) + 4096;
-		b->s = tk_xrealloc(b->s, b->cap);
-	}
-}
-
 /* A length: 2 decimals, never "-0.00" (rounding noise must not change a trace). */
-static void num(buf *b, double v)
+static void num(tk_buf *b, double v)
 {
 	if (!isfinite(v)) {
-		put(b, " nan");
+		tk_buf_printf(b, " nan");
 		return;
 	}
 	double r = round(v * 100.0) / 100.0;
 	if (r == 0)
 		r = 0;
-	put(b, " %.2f", r);
+	tk_buf_printf(b, " %.2f", r);
 }
 
 /* A factor (ink amount, matrix entry): up to `dec` decimals, trailing zeros cut. */
-static void factor(buf *b, double v, int dec)
+static void factor(tk_buf *b, double v, int dec)
 {
 	char s[64];
 	if (!isfinite(v)) {
-		put(b, " nan");
+		tk_buf_printf(b, " nan");
 		return;
 	}
 	double scale = pow(10, dec), r = round(v * scale) / scale;
@@ -82,12 +60,12 @@ static void factor(buf *b, double v, int dec)
 		if (e == dot)
 			*e = 0;
 	}
-	put(b, " %s", s);
+	tk_buf_printf(b, " %s", s);
 }
 
-static void color(buf *b, tk_cmyk c)
+static void color(tk_buf *b, tk_cmyk c)
 {
-	put(b, " cmyk");
+	tk_buf_printf(b, " cmyk");
 	factor(b, c.c, 3);
 	factor(b, c.m, 3);
 	factor(b, c.y, 3);
@@ -96,29 +74,29 @@ static void color(buf *b, tk_cmyk c)
 
 /* Text for inside quotes: quotes, backslashes and control characters escaped;
  * other bytes (UTF-8) as they are, so Norwegian text stays readable. */
-static void escaped(buf *b, const char *s, size_t n)
+static void escaped(tk_buf *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"' || c == '\\')
-			put(b, "\\%c", c);
+			tk_buf_printf(b, "\\%c", c);
 		else if (c == '\n')
-			put(b, "\\n");
+			tk_buf_printf(b, "\\n");
 		else if (c == '\t')
-			put(b, "\\t");
+			tk_buf_printf(b, "\\t");
 		else if (c < 0x20 || c == 0x7F)
-			put(b, "\\x%02X", c);
+			tk_buf_printf(b, "\\x%02X", c);
 		else
-			put(b, "%c", c);
+			tk_buf_printf(b, "%c", c);
 	}
 }
 
-static void qstr(buf *b, const char *s)
+static void qstr(tk_buf *b, const char *s)
 {
-	put(b, " \"");
+	tk_buf_printf(b, " \"");
 	if (s)
 		escaped(b, s, strlen(s));
-	put(b, "\"");
+	tk_buf_printf(b, "\"");
 }
 
 /* An axis-aligned rectangle as tk_path_rect makes it (move, 3 lines, close) is
@@ -143,46 +121,46 @@ static int as_rect(const tk_path *p, double r[4])
 	return 1;
 }
 
-static void path(buf *b, const tk_path *p)
+static void path(tk_buf *b, const tk_path *p)
 {
 	double r[4];
 	if (!p || p->n_ops == 0) {
-		put(b, " path (empty)");
+		tk_buf_printf(b, " path (empty)");
 		return;
 	}
 	if (as_rect(p, r)) {
-		put(b, " rect");
+		tk_buf_printf(b, " rect");
 		for (int i = 0; i < 4; i++)
 			num(b, r[i]);
 		return;
 	}
-	put(b, " path");
+	tk_buf_printf(b, " path");
 	const double *q = p->pts;
 	int left = p->n_pts;
 	for (int i = 0; i < p->n_ops; i++) {
 		int need = 1;
 		switch (p->ops[i]) {
 		case TK_PATH_MOVE:
-			put(b, " M");
+			tk_buf_printf(b, " M");
 			break;
 		case TK_PATH_LINE:
-			put(b, " L");
+			tk_buf_printf(b, " L");
 			break;
 		case TK_PATH_CURVE:
-			put(b, " C");
+			tk_buf_printf(b, " C");
 			need = 3;
 			break;
 		case TK_PATH_CLOSE:
-			put(b, " Z");
+			tk_buf_printf(b, " Z");
 			need = 0;
 			break;
 		default:
-			put(b, " ?%d", p->ops[i]);
+			tk_buf_printf(b, " ?%d", p->ops[i]);
 			need = 0;
 			break;
 		}
 		if (need > left) {
-			put(b, " (points missing)");
+			tk_buf_printf(b, " (points missing)");
 			return;
 		}
 		for (int j = 0; j < 2 * need; j++)
@@ -192,9 +170,9 @@ static void path(buf *b, const tk_path *p)
 	}
 }
 
-static void matrix(buf *b, const tk_matrix *m, int linear_dec)
+static void matrix(tk_buf *b, const tk_matrix *m, int linear_dec)
 {
-	put(b, " matrix");
+	tk_buf_printf(b, " matrix");
 	if (linear_dec == 2) {
 		num(b, m->a);
 		num(b, m->b);
@@ -211,52 +189,52 @@ static void matrix(buf *b, const tk_matrix *m, int linear_dec)
 }
 
 /* Attributes every item may carry go at the end of its line. */
-static void tail(buf *b, const tk_item *it)
+static void tail(tk_buf *b, const tk_item *it)
 {
 	if (it->is_mark)
-		put(b, " mark");
+		tk_buf_printf(b, " mark");
 	if (it->frame) {
-		put(b, " frame");
+		tk_buf_printf(b, " frame");
 		qstr(b, it->frame);
 	}
-	put(b, "\n");
+	tk_buf_printf(b, "\n");
 }
 
-static void glyph_lines(buf *b, const tk_glyph_run *run)
+static void glyph_lines(tk_buf *b, const tk_glyph_run *run)
 {
 	int i = 0;
 	while (i < run->n) {
 		/* One line per baseline: glyphs until the (rounded) y changes. */
 		double y = round(run->glyphs[i].y * 100.0);
-		put(b, "   ");
+		tk_buf_printf(b, "   ");
 		num(b, run->glyphs[i].x);
 		num(b, run->glyphs[i].y);
-		put(b, " \"");
+		tk_buf_printf(b, " \"");
 		for (; i < run->n && round(run->glyphs[i].y * 100.0) == y; i++) {
 			const tk_glyph *g = &run->glyphs[i];
 			if (g->text && g->text_len > 0)
 				escaped(b, g->text, (size_t)g->text_len);
 		}
-		put(b, "\"\n");
+		tk_buf_printf(b, "\"\n");
 	}
 	if (run->n == 0)
-		put(b, "    (no glyphs)\n");
+		tk_buf_printf(b, "    (no glyphs)\n");
 }
 
-static void item(buf *b, const tk_item *it)
+static void item(tk_buf *b, const tk_item *it)
 {
-	put(b, "  ");
+	tk_buf_printf(b, "  ");
 	switch (it->kind) {
 	case TK_ITEM_FILL:
-		put(b, "fill");
+		tk_buf_printf(b, "fill");
 		color(b, it->color);
 		path(b, it->path);
 		tail(b, it);
 		break;
 	case TK_ITEM_STROKE:
-		put(b, "stroke");
+		tk_buf_printf(b, "stroke");
 		color(b, it->color);
-		put(b, " width");
+		tk_buf_printf(b, " width");
 		num(b, it->line_width);
 		path(b, it->path);
 		tail(b, it);
@@ -264,12 +242,12 @@ static void item(buf *b, const tk_item *it)
 	case TK_ITEM_GLYPHS: {
 		const tk_glyph_run *run = it->run;
 		if (!run) {
-			put(b, "glyphs (none)");
+			tk_buf_printf(b, "glyphs (none)");
 			tail(b, it);
 			break;
 		}
 		const tk_font *f = run->font;
-		put(b, "glyphs %s", !f ? "(no font)" : f->name ? f->name : f->path ? f->path : "?");
+		tk_buf_printf(b, "glyphs %s", !f ? "(no font)" : f->name ? f->name : f->path ? f->path : "?");
 		num(b, run->size);
 		color(b, run->color);
 		tail(b, it);
@@ -278,64 +256,64 @@ static void item(buf *b, const tk_item *it)
 	}
 	case TK_ITEM_IMAGE: {
 		const tk_image *img = it->image;
-		put(b, "image");
+		tk_buf_printf(b, "image");
 		if (img) {
 			qstr(b, img->path);
-			put(b, " %dx%d", img->width, img->height);
+			tk_buf_printf(b, " %dx%d", img->width, img->height);
 			if (img->was_rgb)
-				put(b, " rgb");
+				tk_buf_printf(b, " rgb");
 			if (img->alpha)
-				put(b, " alpha");
+				tk_buf_printf(b, " alpha");
 		} else {
-			put(b, " (none)");
+			tk_buf_printf(b, " (none)");
 		}
 		matrix(b, &it->matrix, 2);
 		tail(b, it);
 		break;
 	}
 	case TK_ITEM_CLIP:
-		put(b, "clip");
+		tk_buf_printf(b, "clip");
 		path(b, it->path);
 		tail(b, it);
 		break;
 	case TK_ITEM_POP:
-		put(b, "pop");
+		tk_buf_printf(b, "pop");
 		tail(b, it);
 		break;
 	case TK_ITEM_LINK:
-		put(b, "link");
+		tk_buf_printf(b, "link");
 		num(b, it->rect.x);
 		num(b, it->rect.y);
 		num(b, it->rect.w);
 		num(b, it->rect.h);
 		if (it->uri) {
-			put(b, " uri");
+			tk_buf_printf(b, " uri");
 			qstr(b, it->uri);
 		} else if (it->dest_page >= 0) {
-			put(b, " page %d", it->dest_page + 1);
+			tk_buf_printf(b, " page %d", it->dest_page + 1);
 		} else {
-			put(b, " (nowhere)");
+			tk_buf_printf(b, " (nowhere)");
 		}
 		tail(b, it);
 		break;
 	case TK_ITEM_DEST:
-		put(b, "dest");
+		tk_buf_printf(b, "dest");
 		qstr(b, it->title);
-		put(b, " level %d at", it->level);
+		tk_buf_printf(b, " level %d at", it->level);
 		num(b, it->rect.x);
 		num(b, it->rect.y);
 		tail(b, it);
 		break;
 	case TK_ITEM_PAGE:
 		if (it->page)
-			put(b, "place page %d", it->page->index + 1);
+			tk_buf_printf(b, "place page %d", it->page->index + 1);
 		else
-			put(b, "place (none)");
+			tk_buf_printf(b, "place (none)");
 		matrix(b, &it->matrix, 4);
 		tail(b, it);
 		break;
 	default:
-		put(b, "unknown item kind %d", (int)it->kind);
+		tk_buf_printf(b, "unknown item kind %d", (int)it->kind);
 		tail(b, it);
 		break;
 	}
@@ -343,22 +321,22 @@ static void item(buf *b, const tk_item *it)
 
 int tk_trace_write(const tk_doc *doc, const char *path, tk_diag *d)
 {
-	buf b = {NULL, 0, 0};
-	put(&b, "%s", ""); /* an empty document still gets an (empty) buffer */
+	tk_buf b = {NULL, 0, 0};
+	tk_buf_printf(&b, "%s", ""); /* an empty document still gets an (empty) buffer */
 	for (int i = 0; i < doc->n_pages; i++) {
 		const tk_page *pg = doc->pages[i];
-		put(&b, "page %d trim", i + 1);
+		tk_buf_printf(&b, "page %d trim", i + 1);
 		num(&b, pg->w);
 		num(&b, pg->h);
-		put(&b, " bleed");
+		tk_buf_printf(&b, " bleed");
 		num(&b, pg->bleed);
-		put(&b, " slug");
+		tk_buf_printf(&b, " slug");
 		num(&b, pg->slug);
 		if (pg->label) {
-			put(&b, " label");
+			tk_buf_printf(&b, " label");
 			qstr(&b, pg->label);
 		}
-		put(&b, "\n");
+		tk_buf_printf(&b, "\n");
 		for (const tk_item *it = pg->first; it; it = it->next)
 			item(&b, it);
 	}
