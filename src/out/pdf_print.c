@@ -20,8 +20,10 @@
  *    font actually drew.
  *  - It draws characters, not glyph ids, and places each with its own advance
  *    widths. Pango's positions include kerning, so every glyph is positioned
- *    explicitly (one Td per glyph inside one BT..ET); the advances libharu assumes
- *    never decide where anything lands. Its ShowText also silently drops text of
+ *    explicitly: a TJ array per line of a run, with an adjustment wherever a
+ *    glyph is not where the font's advance widths put it (kerning, tracking,
+ *    justification), and a Td where the baseline changes; the advances libharu
+ *    assumes never decide where anything lands. Its ShowText also silently drops text of
  *    zero width, so a cluster that is only a combining mark is shown with the
  *    cluster before it. Characters outside the Basic Multilingual
  *    Plane would be drawn as spaces by its encoder, so they are left out with a
@@ -893,6 +895,9 @@ static void dev_stroke_path(tk_device *base, const tk_path *p, const tk_matrix *
  * (text space, rounded as written). */
 typedef struct run_pos {
 	double ox, oy, k, lx, ly;
+	double size;  /* the Tf size */
+	int tj;       /* a TJ array is open */
+	double pen;   /* where the viewer's text position is, in the array */
 } run_pos;
 
 /* v, a multiple of 1e-4 up to float noise, as PDF writes numbers: "-12.5",
@@ -951,8 +956,8 @@ static long text_width(font_slot *fs, const char *text, size_t n)
  * The operators are written straight into the page's content stream: libharu's
  * MoveTextPos and ShowText cost some 2,300 instructions a glyph (its number
  * formatting, its UTF-8 encoder run twice, a 512-byte buffer cleared), a third
- * of a card job. What they wrote is written the same way: "dx dy Td" and the
- * text as a hex string of 2-byte codes, which under libharu's UTF-8 encoder are
+ * of a card job. The text goes into TJ arrays ("[<0042>-12.5<0041>]TJ", a Td
+ * where the baseline moves) as hex strings of 2-byte codes, which under libharu's UTF-8 encoder are
  * the characters' code points (all in the BMP: cluster_text keeps no others),
  * and every glyph shown is marked for the font subset as its TextWidth did.
  * libharu's own idea of the text position goes stale, but nothing reads it:
@@ -961,23 +966,44 @@ static int show_pending(pdf_dev *dev, font_slot *fs, run_pos *rp, double x, doub
 {
 	double tx = round4((x - rp->ox) / rp->k), ty = round4(-(y - rp->oy) / rp->k);
 	size_t len = strlen(dev->pend);
-	size_t need = 64 + len * 4 + 8;
+	size_t need = 96 + len * 4 + 8;
 	if (need > dev->line_cap) {
 		dev->line_cap = need * 2;
 		dev->line = tk_xrealloc(dev->line, dev->line_cap);
 	}
 	char *b = dev->line;
 	size_t n = 0;
-	if (tx != rp->lx || ty != rp->ly) {
-		n += fmt4(b + n, tx - rp->lx);
-		b[n++] = ' ';
-		n += fmt4(b + n, ty - rp->ly);
-		memcpy(b + n, " Td\012", 4);
-		n += 4;
+	if (rp->tj && ty == rp->ly) {
+		/* The same line: in the open TJ array, with an adjustment (thousandths of
+		 * an em, positive to the left) where the glyph is not where the advances
+		 * of the ones before put it: kerning, tracking, justification. */
+		double adj = round4((rp->pen - tx) * 1000.0 / rp->size);
+		/* Less than half a thousandth of an em is left for later: the viewer's pen
+		 * (rp->pen) stays exact, so such rests never add up. */
+		if (fabs(adj) >= 0.5) {
+			n += fmt4(b + n, adj);
+			rp->pen -= adj * rp->size / 1000.0;
+		}
+	} else {
+		if (rp->tj) {
+			memcpy(b + n, "]TJ\012", 4);
+			n += 4;
+		}
+		if (tx != rp->lx || ty != rp->ly) {
+			n += fmt4(b + n, tx - rp->lx);
+			b[n++] = ' ';
+			n += fmt4(b + n, ty - rp->ly);
+			memcpy(b + n, " Td\012", 4);
+			n += 4;
+		}
+		rp->lx = tx;
+		rp->ly = ty;
+		b[n++] = '[';
+		rp->tj = 1;
+		rp->pen = tx;
 	}
-	rp->lx = tx;
-	rp->ly = ty;
-	text_width(fs, dev->pend, len);
+	long w = text_width(fs, dev->pend, len);
+	rp->pen += (double)w * rp->size / 1000.0;
 	b[n++] = '<';
 	const unsigned char *u = (const unsigned char *)dev->pend;
 	static const char hex[] = "0123456789ABCDEF";
@@ -991,10 +1017,19 @@ static int show_pending(pdf_dev *dev, font_slot *fs, run_pos *rp, double x, doub
 		u += k;
 		len -= (size_t)k;
 	}
-	memcpy(b + n, "> Tj\012", 5);
-	n += 5;
+	b[n++] = '>';
 	HPDF_PageAttr attr = dev->page->attr;
 	return hp(dev, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b, (HPDF_UINT)n));
+}
+
+/* Closes the run's TJ array, if one is open. */
+static int show_end(pdf_dev *dev, run_pos *rp)
+{
+	if (!rp->tj)
+		return 0;
+	rp->tj = 0;
+	HPDF_PageAttr attr = dev->page->attr;
+	return hp(dev, HPDF_Stream_WriteStr(attr->stream, "]TJ\012"));
 }
 
 /* Letter-spaced text (more than this share of an em) gets its words as
@@ -1061,11 +1096,12 @@ static void dev_glyphs(tk_device *base, const tk_glyph_run *run, const tk_matrix
 	/* libharu caps Tf at 600 pt; a poster headline beyond that is drawn at 600 pt
 	 * under a text matrix scaled by the rest. */
 	double size = run->size;
-	run_pos rp = {0, 0, 1, 0, 0};
+	run_pos rp = {0, 0, 1, 0, 0, 0, 0, 0};
 	if (size > HPDF_MAX_FONTSIZE) {
 		rp.k = size / HPDF_MAX_FONTSIZE;
 		size = HPDF_MAX_FONTSIZE;
 	}
+	rp.size = size;
 	/* Each cluster waits in dev->pend until the next one is known: libharu's
 	 * ShowText silently drops text of zero advance width, so a cluster that is
 	 * only a combining mark is shown together with the cluster before it (the
@@ -1117,6 +1153,8 @@ static void dev_glyphs(tk_device *base, const tk_glyph_run *run, const tk_matrix
 		py = g->y;
 	}
 	if (plen > 0 && show_pending(dev, fs, &rp, px, py))
+		return;
+	if (show_end(dev, &rp))
 		return;
 	if (started && run->tracking > ACTUAL_TEXT_TRACKING * run->size) {
 		HPDF_PageAttr attr = dev->page->attr;
