@@ -281,6 +281,9 @@ static int set_stroke(pdf_dev *dev, tk_cmyk c)
  * libharu call and one operator per rectangle instead of five, and the same area
  * under the non-zero rule, since no rectangle winds against another. Returns 1
  * when written so, 0 when p is something else (nothing written), -1 on error. */
+static size_t fmt4(char *out, double v);
+static double round4(double v);
+
 static int build_rects(pdf_dev *dev, const tk_path *p, const tk_matrix *t, double s)
 {
 	if (p->n_ops % 5 != 0 || p->n_pts != p->n_ops / 5 * 4)
@@ -308,6 +311,12 @@ static int build_rects(pdf_dev *dev, const tk_path *p, const tk_matrix *t, doubl
 	/* Only under a matrix that keeps rectangles axis-parallel. */
 	if (t->b != 0 || t->c != 0)
 		return 0;
+	/* The first through libharu, which then knows a path is being built (its Fill
+	 * checks that); the rest written straight into the content stream, as the
+	 * text is (show_pending): a QR code is hundreds of rectangles, and libharu
+	 * spends some 1,500 instructions on each. */
+	char b[4 * 24 + 8];
+	HPDF_PageAttr attr = dev->page->attr;
 	for (int i = 0; i < p->n_ops; i += 5) {
 		const double *q = p->pts + i / 5 * 8;
 		double x0 = q[0], y0 = q[1], x1 = q[4], y1 = q[5];
@@ -315,8 +324,22 @@ static int build_rects(pdf_dev *dev, const tk_path *p, const tk_matrix *t, doubl
 		tk_matrix_apply(t, &x1, &y1);
 		double lx = fmin(x0, x1) / s, ly = fmin(y0, y1) / s;
 		double w = fabs(x1 - x0) / s, h = fabs(y1 - y0) / s;
-		if (hp(dev, HPDF_Page_Rectangle(dev->page, (HPDF_REAL)lx, (HPDF_REAL)ly,
-		                                (HPDF_REAL)w, (HPDF_REAL)h)))
+		if (i == 0) {
+			if (hp(dev, HPDF_Page_Rectangle(dev->page, (HPDF_REAL)lx, (HPDF_REAL)ly,
+			                                (HPDF_REAL)w, (HPDF_REAL)h)))
+				return -1;
+			continue;
+		}
+		size_t n = fmt4(b, round4(lx));
+		b[n++] = ' ';
+		n += fmt4(b + n, round4(ly));
+		b[n++] = ' ';
+		n += fmt4(b + n, round4(w));
+		b[n++] = ' ';
+		n += fmt4(b + n, round4(h));
+		memcpy(b + n, " re\012", 4);
+		n += 4;
+		if (hp(dev, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b, (HPDF_UINT)n)))
 			return -1;
 	}
 	return 1;
