@@ -575,16 +575,16 @@ TK_TEST(pdf_print_streams_compressed_here)
 		} else if (find(o, dl, "/N 4")) {
 			profiles++;
 			OK(icc && len == icc_len && memcmp(data, icc, len) == 0);
-		} else if (len > 20 && find((const char *)data, len, " Td") &&
+		} else if (len > 20 && find((const char *)data, len, "]TJ\n") &&
 		           find((const char *)data, len, "BT")) {
 			pages++;
-			/* Glyphs as 2-byte code points (BMP), a cluster with its
-			 * combining mark in one string, moves with at most four
-			 * decimals. */
+			/* Glyphs as 2-byte code points (BMP) in TJ arrays, a cluster
+			 * with its combining mark in one string, moves with at most
+			 * four decimals. */
 			const char *t = (const char *)data;
-			if (find(t, len, "<0042> Tj\n") && find(t, len, "<00E5> Tj\n"))
+			if (find(t, len, "[<0042>") && find(t, len, "<00E5>"))
 				text_ok++;
-			if (find(t, len, "<00650301> Tj\n"))
+			if (find(t, len, "<00650301>"))
 				text_ok++;
 			for (const char *td = find(t, len, " Td\n"); td;
 			     td = find(td + 1, len - (size_t)(td + 1 - t), " Td\n")) {
