@@ -14,7 +14,11 @@
 #include <pango/pangofc-fontmap.h>
 #include <pango/pangofc-font.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 struct tk_shaper {
@@ -34,6 +38,8 @@ static int cmp_str(const void *a, const void *b)
 {
 	return strcasecmp(*(const char *const *)a, *(const char *const *)b);
 }
+
+static int tk_thread_count(void);
 
 tk_shaper *tk_shaper_new(const char *fonts_dir, tk_diag *d)
 {
@@ -98,7 +104,29 @@ tk_shaper *tk_shaper_new(const char *fonts_dir, tk_diag *d)
 	int ww, wh;
 	pango_layout_get_size(warm, &ww, &wh);
 	g_object_unref(warm);
+	/* Loading a font from a private configuration need not wait for that thread,
+	 * and the thread outlives its signal by a moment: wait until this process is
+	 * down to its own thread again (at most 5 s), so that a fork (jobs.c, the
+	 * press sheets in out/pdf_print.c) copies no lock another thread holds. */
+	(void)pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(s->fm));
+	for (int tries = 0; tries < 5000 && tk_thread_count() > 1; tries++) {
+		struct timespec ms = {0, 1000000};
+		nanosleep(&ms, NULL);
+	}
 	return s;
+}
+
+/* Threads of this process (Linux: /proc/self/task), or 0 when unknown. */
+static int tk_thread_count(void)
+{
+	int n = 0;
+	DIR *dd = opendir("/proc/self/task");
+	if (!dd)
+		return 0;
+	for (struct dirent *de; (de = readdir(dd));)
+		n += de->d_name[0] != '.';
+	closedir(dd);
+	return n;
 }
 
 void tk_shaper_free(tk_shaper *s)
