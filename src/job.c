@@ -13,7 +13,7 @@
 #include "layout/impose.h"
 #include "layout/layout.h"
 #include "model/model.h"
-#include "out/out.h"
+#include "backend/out.h"
 #include "paths.h"
 #include "preflight.h"
 #include "text/text.h"

@@ -1,7 +1,7 @@
 /* main.c - the command line: subcommands, options, exit codes. Nothing else. */
 #include "diag.h"
 #include "job.h"
-#include "out/out.h"
+#include "backend/out.h"
 #include "jobs.h"
 #include "model/model.h"
 #include "preflight.h"

@@ -5,7 +5,7 @@
 #include "unit.h"
 
 #include "arena.h"
-#include "out/out.h"
+#include "backend/out.h"
 
 #include <cairo.h>
 #include <stdlib.h>

@@ -13,7 +13,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "dl/dl.h"
-#include "out/out.h"
+#include "backend/out.h"
 
 #include <hpdf.h>
 #include <hpdf_utils.h>
