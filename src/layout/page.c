@@ -418,6 +418,17 @@ static int place_image(tk_engine *e, tk_page *page, const tk_frame *f)
 	return 0;
 }
 
+/* A QR code's modules on the page: 100 % K. */
+static void qr_item(tk_engine *e, tk_page *page, const tk_frame *f, tk_path *p,
+                    const tk_loc *loc)
+{
+	tk_item *it = tk_dl_add(e->a, page, TK_ITEM_FILL);
+	it->path = p;
+	it->color = (tk_cmyk){0, 0, 0, 1};
+	it->loc = *loc;
+	it->frame = f->name;
+}
+
 static int place_qr(tk_engine *e, tk_page *page, const tk_frame *f)
 {
 	const char *data = NULL;
@@ -441,11 +452,7 @@ static int place_qr(tk_engine *e, tk_page *page, const tk_frame *f)
 	for (int i = 0; i < 8; i++) {
 		if (e->qr_cache[i].frame == f && strlen(e->qr_cache[i].text) == n &&
 		    memcmp(e->qr_cache[i].text, data, n) == 0) {
-			tk_item *it = tk_dl_add(e->a, page, TK_ITEM_FILL);
-			it->path = e->qr_cache[i].path;
-			it->color = (tk_cmyk){0, 0, 0, 1};
-			it->loc = loc;
-			it->frame = f->name;
+			qr_item(e, page, f, e->qr_cache[i].path, &loc);
 			return 0;
 		}
 	}
@@ -483,11 +490,7 @@ static int place_qr(tk_engine *e, tk_page *page, const tk_frame *f)
 	e->qr_cache[slot].frame = f;
 	e->qr_cache[slot].text = txt;
 	e->qr_cache[slot].path = p;
-	tk_item *it = tk_dl_add(e->a, page, TK_ITEM_FILL);
-	it->path = p;
-	it->color = (tk_cmyk){0, 0, 0, 1};
-	it->loc = loc;
-	it->frame = f->name;
+	qr_item(e, page, f, p, &loc);
 	return 0;
 }
 
