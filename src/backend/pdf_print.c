@@ -81,6 +81,13 @@ typedef struct font_slot {
 	int alias;          /* 1 + index of the slot loaded from the same file, or 0 */
 } font_slot;
 
+/* A shared page body (dl.h) drawn once as a form XObject. */
+typedef struct form_slot {
+	const tk_page *body;
+	HPDF_Dict form;
+	int transparency;   /* it draws a soft-masked image */
+} form_slot;
+
 typedef struct pdf_dev {
 	tk_device base; /* first: a tk_device * from the replay is a pdf_dev * */
 	tk_diag *d;
@@ -106,6 +113,8 @@ typedef struct pdf_dev {
 	size_t line_cap;
 	long dropped;         /* characters left out (outside the BMP) */
 	uint32_t first_dropped;
+	form_slot *forms;     /* shared page bodies made into form XObjects */
+	int n_forms, forms_cap;
 } pdf_dev;
 
 /* ---- errors ---------------------------------------------------------------- */
@@ -868,6 +877,131 @@ static void dev_end_page(tk_device *base, const tk_page *pg)
 	if (!base->failed)
 		compress_contents(dev, dev->page);
 	dev->page = NULL;
+}
+
+/* ---- shared page bodies as form XObjects ---------------------------------- */
+
+/* libharu 2.3.0 has no form XObjects, but its page calls draw into any page
+ * dictionary: a form is drawn on a page of trykk's own that is not in the page
+ * tree (not in the cross-reference table either, so never written), whose
+ * content stream and resources are indirect objects; when the body is drawn, the
+ * content stream becomes the form (/Subtype /Form, /BBox, /Resources) and the
+ * scratch page is freed. The resources are added to the page as a reference, so
+ * freeing the page leaves them to the form. */
+static HPDF_Page scratch_page(pdf_dev *dev)
+{
+	HPDF_MMgr mm = dev->pdf->mmgr;
+	HPDF_Page p = HPDF_Dict_New(mm);
+	if (hp_obj(dev, p))
+		return NULL;
+	p->header.obj_class |= HPDF_OSUBCLASS_PAGE;
+	HPDF_PageAttr attr = HPDF_GetMem(mm, sizeof *attr);
+	if (hp_obj(dev, attr)) {
+		HPDF_Dict_Free(p);
+		return NULL;
+	}
+	memset(attr, 0, sizeof *attr);
+	p->attr = attr;
+	attr->gmode = HPDF_GMODE_PAGE_DESCRIPTION;
+	attr->xref = dev->pdf->xref;
+	attr->gstate = HPDF_GState_New(mm, NULL);
+	attr->contents = HPDF_DictStream_New(mm, dev->pdf->xref);
+	HPDF_Dict res = HPDF_Dict_New(mm);
+	if (hp_obj(dev, attr->gstate) || hp_obj(dev, attr->contents) || hp_obj(dev, res) ||
+	    hp(dev, HPDF_Xref_Add(dev->pdf->xref, res)) ||
+	    hp(dev, HPDF_Dict_Add(p, "Resources", res)))
+		return p; /* the caller frees it (failed is set) */
+	attr->stream = attr->contents->stream;
+	return p;
+}
+
+static void scratch_free(pdf_dev *dev, HPDF_Page p)
+{
+	HPDF_PageAttr attr = p->attr;
+	if (attr) {
+		while (attr->gstate && attr->gstate->prev)
+			attr->gstate = HPDF_GState_Free(dev->pdf->mmgr, attr->gstate);
+		if (attr->gstate)
+			HPDF_GState_Free(dev->pdf->mmgr, attr->gstate);
+		HPDF_FreeMem(dev->pdf->mmgr, attr);
+		p->attr = NULL;
+	}
+	HPDF_Dict_Free(p);
+}
+
+/* The form of body, drawn now if it is new. Form space is the body's trim with
+ * the origin at its bottom-left corner, y up; /BBox is its media box. */
+static form_slot *form_get(pdf_dev *dev, const tk_page *body, int depth)
+{
+	for (int i = 0; i < dev->n_forms; i++)
+		if (dev->forms[i].body == body)
+			return &dev->forms[i];
+	HPDF_Page outer = dev->page;
+	double outer_h = dev->media_h;
+	int outer_clips = dev->clip_depth, outer_tr = dev->transparency;
+	HPDF_Page sp = scratch_page(dev);
+	if (!sp)
+		return NULL;
+	HPDF_Dict form = ((HPDF_PageAttr)sp->attr)->contents;
+	HPDF_Dict res = HPDF_Dict_GetItem(sp, "Resources", HPDF_OCLASS_DICT);
+	int tr = 0;
+	if (!dev->base.failed) {
+		dev->page = sp;
+		dev->media_h = body->h;
+		dev->clip_depth = 0;
+		dev->transparency = 0;
+		tk_dl_run_items(&dev->base, body, &TK_IDENTITY, depth);
+		unwind(dev);
+		tr = dev->transparency;
+		if (!dev->base.failed)
+			compress_contents(dev, sp);
+	}
+	dev->page = outer;
+	dev->media_h = outer_h;
+	dev->clip_depth = outer_clips;
+	dev->transparency = outer_tr;
+	double o = body->bleed + body->slug;
+	HPDF_Box box = {(HPDF_REAL)-o, (HPDF_REAL)-o, (HPDF_REAL)(body->w + o),
+	                (HPDF_REAL)(body->h + o)};
+	if (!dev->base.failed) {
+		form->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+		HPDF_Array bb = HPDF_Box_Array_New(dev->pdf->mmgr, box);
+		if (!hp(dev, HPDF_Dict_AddName(form, "Type", "XObject")) &&
+		    !hp(dev, HPDF_Dict_AddName(form, "Subtype", "Form")) && !hp_obj(dev, bb))
+			if (!hp(dev, HPDF_Dict_Add(form, "BBox", bb)))
+				hp(dev, HPDF_Dict_Add(form, "Resources", res));
+	}
+	scratch_free(dev, sp);
+	if (dev->base.failed)
+		return NULL;
+	if (dev->n_forms == dev->forms_cap) {
+		dev->forms_cap = dev->forms_cap ? 2 * dev->forms_cap : 4;
+		dev->forms = tk_xrealloc(dev->forms, (size_t)dev->forms_cap * sizeof *dev->forms);
+	}
+	dev->forms[dev->n_forms] = (form_slot){body, form, tr};
+	return &dev->forms[dev->n_forms++];
+}
+
+static int dev_shared_page(tk_device *base, const tk_page *body, const tk_matrix *m, int depth)
+{
+	pdf_dev *dev = (pdf_dev *)base;
+	if (!ready(dev) || !matrix_ok(m))
+		return 1;
+	end_text(dev);
+	form_slot *f = form_get(dev, body, depth);
+	if (!f)
+		return 1;
+	if (f->transparency)
+		dev->transparency = 1;
+	/* form space (y up from the trim's bottom) -> page space -> PDF */
+	tk_matrix t = tk_matrix_concat((tk_matrix){1, 0, 0, -1, 0, body->h}, to_pdf(dev, m));
+	if (hp(dev, HPDF_Page_GSave(dev->page)) ||
+	    hp(dev, HPDF_Page_Concat(dev->page, (HPDF_REAL)t.a, (HPDF_REAL)t.b, (HPDF_REAL)t.c,
+	                             (HPDF_REAL)t.d, (HPDF_REAL)t.e, (HPDF_REAL)t.f)) ||
+	    hp(dev, HPDF_Page_ExecuteXObject(dev->page, f->form)))
+		return 1;
+	hp(dev, HPDF_Page_GRestore(dev->page));
+	return 1;
 }
 
 static void dev_fill_path(tk_device *base, const tk_path *p, const tk_matrix *m, tk_cmyk c)
@@ -1652,6 +1786,7 @@ static int render(const tk_doc *doc, tk_diag *d, unsigned char **data, size_t *l
 	dev.base.image = dev_image;
 	dev.base.clip_push = dev_clip_push;
 	dev.base.clip_pop = dev_clip_pop;
+	dev.base.shared_page = dev_shared_page;
 	dev.d = d;
 
 	dev.pdf = HPDF_New(on_hpdf_error, &dev);
@@ -1670,6 +1805,7 @@ static int render(const tk_doc *doc, tk_diag *d, unsigned char **data, size_t *l
 		free(dev.fonts[i].used);
 	free(dev.fonts);
 	free(dev.images);
+	free(dev.forms);
 	free(dev.text);
 	free(dev.pend);
 	free(dev.line);

@@ -35,6 +35,9 @@ struct tk_device {
 	/* Optional (may be NULL). */
 	void (*link)(tk_device *dev, const tk_item *it, const tk_matrix *m);
 	void (*dest)(tk_device *dev, const tk_item *it, const tk_matrix *m);
+	/* Optional: draws a shared page body (dl.h) placed under m, or returns 0 to
+	 * have its items replayed in place. depth is that of its items. */
+	int (*shared_page)(tk_device *dev, const tk_page *body, const tk_matrix *m, int depth);
 };
 
 /* Replays one page: begin_page, every item, end_page. */

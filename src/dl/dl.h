@@ -112,6 +112,11 @@ struct tk_page {
 	double w, h;               /* trim size */
 	double bleed;              /* on every side */
 	double slug;               /* room for marks beyond the bleed (0: no marks) */
+	/* A page body shown unchanged on many pages (the frames of a data merge's
+	 * page that show nothing of the record, such as the backs of business cards),
+	 * placed on each of them at identity by a TK_ITEM_PAGE: a backend may make it
+	 * once (the print PDF: a form XObject), the trace lists its items in place. */
+	int shared;
 	tk_item *first, *last;
 };
 

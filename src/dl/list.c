@@ -148,6 +148,9 @@ void tk_dl_run_items(tk_device *dev, const tk_page *page, const tk_matrix *m, in
 			break;
 		case TK_ITEM_PAGE: {
 			tk_matrix pm = tk_matrix_concat(it->matrix, *m);
+			if (it->page->shared && dev->shared_page &&
+			    dev->shared_page(dev, it->page, &pm, depth + 1))
+				break;
 			tk_dl_run_items(dev, it->page, &pm, depth + 1);
 			break;
 		}

@@ -48,6 +48,13 @@ typedef struct tk_engine {
 	/* the record being merged (data merge), or none */
 	const tk_field *record;
 	int n_record;
+	/* data merge: the names of every record's fields (NULL: too many to list, so
+	 * every field counts as a record's), and whether what is being laid out has
+	 * used one of them, the page number, the section or a heading: a page that
+	 * has not is the same for every record (page.c shares it) */
+	const char **record_names;
+	int n_record_names;
+	int varies;
 	/* state while laying out */
 	tk_doc *doc;
 	const char *page_label;    /* folio of the page being made ("" on pages without) */

@@ -36,8 +36,14 @@ static void asked(const tk_engine *ce, const char *name)
 /* A field's text: the merged record first, then the content file. */
 static const tk_field *field(const tk_engine *e, const char *name)
 {
-	if (e->record)
+	if (e->record) {
 		asked(e, name);
+		int theirs = !e->record_names;
+		for (int i = 0; i < e->n_record_names && !theirs; i++)
+			theirs = strcmp(e->record_names[i], name) == 0;
+		if (theirs)
+			((tk_engine *)e)->varies = 1;
+	}
 	for (int i = 0; i < e->n_record; i++)
 		if (strcmp(e->record[i].name, name) == 0)
 			return &e->record[i];
@@ -46,10 +52,10 @@ static const tk_field *field(const tk_engine *e, const char *name)
 
 static const char *var(const tk_engine *e, const char *name)
 {
-	if (strcmp(name, "page") == 0)
-		return e->page_label;
-	if (strcmp(name, "section") == 0)
-		return e->section;
+	if (strcmp(name, "page") == 0 || strcmp(name, "section") == 0) {
+		((tk_engine *)e)->varies = 1;
+		return name[0] == 'p' ? e->page_label : e->section;
+	}
 	if (strcmp(name, "title") == 0 && !field(e, "title"))
 		return e->content->title;
 	const char *dot = strrchr(name, '.');
@@ -146,6 +152,7 @@ static tk_rect bleed_rect(const tk_frame *f, const tk_layout *l, const tk_page *
 static void note_heading(tk_engine *e, const tk_placed *pl)
 {
 	const tk_para *p = pl->p;
+	e->varies = 1;
 	if (e->n_headings == e->cap_headings) {
 		int cap = e->cap_headings ? e->cap_headings * 2 : 32;
 		e->headings = tk_arena_grow(e->a, e->headings, (size_t)e->n_headings, (size_t)cap,
@@ -529,6 +536,12 @@ typedef struct composer {
 	/* on a spread canvas: the folios of the left and right page */
 	const char *spread_label[2];
 	double half_w;
+	/* data merge: page bodies shared by every record (fixed_page) */
+	struct shared_body {
+		const tk_pagespec *sp, *side;
+		tk_page *body;
+	} bodies[8];
+	int n_bodies;
 } composer;
 
 /* {page} on a spread canvas is the folio of the page the frame sits on. */
@@ -569,6 +582,7 @@ static void draw_frames(composer *c, tk_page *page, const tk_pagespec *spec)
 			place_qr(e, page, f);
 			break;
 		case TK_FRAME_TOC:
+			e->varies = 1;
 			if (c->n_tocs < 8)
 				c->tocs[c->n_tocs++] = (toc_job){page, f};
 			break;
@@ -865,6 +879,13 @@ static void spread_page(composer *c, const tk_pagespec *sp)
 	tk_marks_add(e->a, right);
 }
 
+static void place_body(tk_engine *e, tk_page *page, const tk_page *body)
+{
+	tk_item *it = tk_dl_add(e->a, page, TK_ITEM_PAGE);
+	it->page = body;
+	it->matrix = TK_IDENTITY;
+}
+
 static void fixed_page(composer *c, const tk_pagespec *sp)
 {
 	tk_engine *e = c->e;
@@ -874,10 +895,31 @@ static void fixed_page(composer *c, const tk_pagespec *sp)
 	}
 	tk_page *page = new_page(e, sp->folio);
 	const tk_pagespec *side = master_side(e, sp->master, page->index);
+	/* In a data merge, a page whose frames show nothing of the record (the back
+	 * of a business card) is laid out once: its items become a shared body that
+	 * every record's page places, so it is shaped, kept and written once. */
+	for (int i = 0; e->record && i < c->n_bodies; i++)
+		if (c->bodies[i].sp == sp && c->bodies[i].side == side) {
+			place_body(e, page, c->bodies[i].body);
+			tk_marks_add(e->a, page);
+			return;
+		}
 	const tk_pagespec *specs[2] = {side, sp};
+	e->varies = 0;
 	draw_frames(c, page, side);
 	draw_frames(c, page, sp);
 	thread_frames(c, page, sp, specs, 2);
+	if (e->record && !e->varies && page->first && c->n_bodies < 8) {
+		tk_page *body = tk_dl_page_new(e->a, NULL, page->w, page->h, page->bleed, page->slug);
+		body->index = page->index;
+		body->label = page->label;
+		body->shared = 1;
+		body->first = page->first;
+		body->last = page->last;
+		page->first = page->last = NULL;
+		c->bodies[c->n_bodies++] = (struct shared_body){sp, side, body};
+		place_body(e, page, body);
+	}
 	tk_marks_add(e->a, page);
 }
 
@@ -981,6 +1023,32 @@ static void check_record(tk_engine *e, const tk_record *rec)
 
 static void layout_pages(composer *c);
 
+/* The names of the records' fields, each once (for field()). */
+static void record_names(tk_engine *e)
+{
+	enum { MAX_NAMES = 256 };
+	const tk_content *ct = e->content;
+	e->record_names = TK_NEWN(e->a, const char *, MAX_NAMES);
+	e->n_record_names = 0;
+	for (int i = 0; i < ct->n_records; i++)
+		for (int k = 0; k < ct->records[i].n; k++) {
+			const char *name = ct->records[i].fields[k].name;
+			if (!name)
+				continue;
+			int j = 0;
+			while (j < e->n_record_names && strcmp(e->record_names[j], name) != 0)
+				j++;
+			if (j < e->n_record_names)
+				continue;
+			if (e->n_record_names == MAX_NAMES) {
+				e->record_names = NULL; /* every field is taken for a record's */
+				e->n_record_names = 0;
+				return;
+			}
+			e->record_names[e->n_record_names++] = name;
+		}
+}
+
 int tk_layout_doc(tk_engine *e, tk_doc *doc)
 {
 	int errors = tk_diag_errors(e->d);
@@ -992,6 +1060,7 @@ int tk_layout_doc(tk_engine *e, tk_doc *doc)
 		return tk_diag_errors(e->d) > errors ? -1 : 0;
 	}
 	/* Data merge: the layout's pages once per record, every record checked. */
+	record_names(e);
 	for (int i = 0; i < ct->n_records; i++) {
 		const tk_record *rec = &ct->records[i];
 		const char *lab = NULL;
