@@ -7,7 +7,8 @@
  * the text of its glyphs; glyph ids and per-glyph positions are left out, since
  * they change with the shaping library's version while the text and line starts
  * do not. Placed pages (imposition) are listed by number, not expanded: the placed
- * page has its own trace. The list is walked directly rather than replayed through
+ * page has its own trace; a data merge's shared page body (dl.h) is listed in
+ * place, as if it had been laid out on every page that shows it. The list is walked directly rather than replayed through
  * a device, so the trace shows exactly what layout recorded, marks and links
  * included.
  *
@@ -262,7 +263,7 @@ static void item(tk_buf *b, const tk_item *it)
 			tk_buf_printf(b, " %dx%d", img->width, img->height);
 			if (img->was_rgb)
 				tk_buf_printf(b, " rgb");
-			if (img->alpha)
+			if (img->has_alpha)
 				tk_buf_printf(b, " alpha");
 		} else {
 			tk_buf_printf(b, " (none)");
@@ -319,6 +320,18 @@ static void item(tk_buf *b, const tk_item *it)
 	}
 }
 
+/* A page's items; a shared body (dl.h) is placed at identity, so its items are
+ * listed in place, as they were laid out for the page. */
+static void items(tk_buf *b, const tk_page *pg, int depth)
+{
+	for (const tk_item *it = pg->first; it; it = it->next) {
+		if (it->kind == TK_ITEM_PAGE && it->page && it->page->shared && depth < 8)
+			items(b, it->page, depth + 1);
+		else
+			item(b, it);
+	}
+}
+
 int tk_trace_write(const tk_doc *doc, const char *path, tk_diag *d)
 {
 	tk_buf b = {NULL, 0, 0};
@@ -337,8 +350,7 @@ int tk_trace_write(const tk_doc *doc, const char *path, tk_diag *d)
 			qstr(&b, pg->label);
 		}
 		tk_buf_printf(&b, "\n");
-		for (const tk_item *it = pg->first; it; it = it->next)
-			item(&b, it);
+		items(&b, pg, 0);
 	}
 	int rc = tk_write_atomic(path, b.s, b.len, d);
 	free(b.s);
