@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "dl/dl.h"
+#include "img/cache.h"
 #include "img/color.h"
 #include "img/image.h"
 #include "layout/impose.h"
@@ -262,6 +263,10 @@ int tk_job_build(tk_session *s, const char *path)
 	               .images = tk_images_new(a, color), .layout = l, .content = c,
 	               .lang = c->lang ? c->lang : l->lang, .verbose = s->o.verbose,
 	               .paths = s->paths};
+	/* Converted pictures are kept between builds in the output folder (a
+	 * preflight writes nothing, so it only reads them). */
+	tk_pixcache *pixcache = tk_pixcache_new(a, s->o.out_dir, icc);
+	tk_images_set_cache(e.images, pixcache);
 	tk_doc *doc = TK_NEW(a, tk_doc);
 	if (tk_layout_doc(&e, doc) < 0)
 		goto done;
@@ -345,6 +350,7 @@ int tk_job_build(tk_session *s, const char *path)
 	    tk_trace_write(doc, tk_arena_printf(a, "%s/%s.trace", od, stem), d) < 0)
 		goto done;
 	rc = TK_EXIT_OK;
+	tk_pixcache_flush(pixcache);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (s->o.progress && !s->o.quiet)
 		fprintf(stderr, "trykk: %s -> %s (%d page%s, %.2f s)\n", path, print_path,

@@ -18,6 +18,7 @@
 
 #include "../arena.h"
 #include "../dl/device.h"
+#include "../img/image.h"
 
 #include <cairo-ft.h>
 #include <cairo-pdf.h>
@@ -288,8 +289,14 @@ static cairo_font_face_t *font_face(cdev *dv, const tk_font *f)
 
 static cairo_surface_t *image_surface(cdev *dv, const tk_image *img)
 {
-	if (img->id < 0 || img->width <= 0 || img->height <= 0 || !img->rgb)
+	if (img->id < 0 || img->width <= 0 || img->height <= 0)
 		return NULL;
+	if (tk_image_planes(img) != 0 || !img->rgb) {
+		tk_error(dv->d, NULL, "%s: the pixels of picture '%s' cannot be read back",
+		         dv->what, img->path);
+		dv->base.failed = 1;
+		return NULL;
+	}
 	if (img->id >= dv->n_images) {
 		int n = img->id + 16;
 		dv->images = tk_xrealloc(dv->images, sizeof *dv->images * (size_t)n);

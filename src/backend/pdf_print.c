@@ -629,11 +629,15 @@ static font_slot *font_get(pdf_dev *dev, const tk_font *f)
  * well; photographs lose a few per cent), in pieces on every core (tk_deflate:
  * the same bytes whatever the number of threads), and only the compressed
  * stream is kept. */
-static HPDF_Dict image_xobject(pdf_dev *dev, const unsigned char *px, int w, int h, int cmyk)
+static HPDF_Dict image_xobject(pdf_dev *dev, const unsigned char *px, int w, int h, int cmyk,
+                               const unsigned char *given_z, size_t given_len)
 {
-	size_t n = (size_t)w * (size_t)h * (cmyk ? 4 : 1), zlen = 0;
-	unsigned char *z = tk_deflate(px, n, Z_BEST_SPEED, tk_deflate_threads(), &zlen);
-	if (!z || zlen > 0xFFFFFFFFu) {
+	size_t n = (size_t)w * (size_t)h * (cmyk ? 4 : 1), zlen = given_len;
+	/* Planes compressed already (by the picture cache, tk_image.cmyk_z) are
+	 * the same bytes, made once. */
+	unsigned char *z = given_z ? NULL
+	                           : tk_deflate(px, n, Z_BEST_SPEED, tk_deflate_threads(), &zlen);
+	if ((!z && !given_z) || zlen > 0xFFFFFFFFu) {
 		free(z);
 		hp(dev, HPDF_ZLIB_ERROR);
 		return NULL;
@@ -653,7 +657,7 @@ static HPDF_Dict image_xobject(pdf_dev *dev, const unsigned char *px, int w, int
 	          hp(dev, HPDF_Dict_AddNumber(im, "Width", w)) ||
 	          hp(dev, HPDF_Dict_AddNumber(im, "Height", h)) ||
 	          hp(dev, HPDF_Dict_AddNumber(im, "BitsPerComponent", 8)) ||
-	          hp(dev, HPDF_Stream_Write(im->stream, z, (HPDF_UINT)zlen));
+	          hp(dev, HPDF_Stream_Write(im->stream, z ? z : given_z, (HPDF_UINT)zlen));
 	free(z);
 	return bad ? NULL : im;
 }
@@ -675,7 +679,8 @@ static HPDF_Image image_get(pdf_dev *dev, const tk_image *img)
 	}
 	if (dev->images[img->id])
 		return dev->images[img->id];
-	if (img->width <= 0 || img->height <= 0 || !img->cmyk) {
+	if (img->width <= 0 || img->height <= 0 || (!img->cmyk && !img->cmyk_z) ||
+	    (img->has_alpha && !img->alpha && !img->alpha_z)) {
 		own_error(dev, "image '%s' has no CMYK pixels", img->path);
 		return NULL;
 	}
@@ -684,11 +689,13 @@ static HPDF_Image image_get(pdf_dev *dev, const tk_image *img)
 		return NULL;
 	}
 	snprintf(dev->what, sizeof dev->what, "embedding image '%s'", img->path);
-	HPDF_Image im = image_xobject(dev, img->cmyk, img->width, img->height, 1);
+	HPDF_Image im = image_xobject(dev, img->cmyk, img->width, img->height, 1, img->cmyk_z,
+	                              img->cmyk_z_len);
 	if (!im)
 		return NULL;
-	if (img->alpha) {
-		HPDF_Image mask = image_xobject(dev, img->alpha, img->width, img->height, 0);
+	if (img->has_alpha) {
+		HPDF_Image mask = image_xobject(dev, img->alpha, img->width, img->height, 0,
+		                                img->alpha_z, img->alpha_z_len);
 		if (!mask || hp(dev, HPDF_Image_AddSMask(im, mask)))
 			return NULL;
 	}
@@ -1328,7 +1335,7 @@ static void dev_image(tk_device *base, const tk_image *img, const tk_matrix *m)
 	HPDF_Image im = image_get(dev, img);
 	if (!im)
 		return;
-	if (img->alpha)
+	if (img->has_alpha)
 		dev->transparency = 1;
 	/* PDF draws an image into the unit square with its first row at y = 1 (y up);
 	 * the display list's unit square has the first row at y = 0 (y down). */

@@ -31,9 +31,15 @@ typedef struct tk_image {
 	int has_alpha;
 	unsigned char *cmyk;         /* width*height*4 bytes, C M Y K, 0 = no ink */
 	unsigned char *rgb;          /* width*height*3 bytes, for screen and proofs */
-	unsigned char *alpha;        /* width*height bytes or NULL */
+	unsigned char *alpha;        /* width*height bytes or NULL (see has_alpha) */
 	double dpi_x, dpi_y;         /* resolution the file states (PNG pHYs, JFIF
 	                                density), 0 when it states none */
+	/* The planes compressed (zlib streams, as the print PDF embeds them), or NULL.
+	 * A picture from the picture cache (img/cache.h) has these and no raw planes
+	 * until a backend asks for them (tk_image_planes in img/image.h). */
+	const unsigned char *cmyk_z, *alpha_z, *rgb_z;
+	size_t cmyk_z_len, alpha_z_len, rgb_z_len;
+	struct tk_images *owner;     /* whose arena the raw planes go to */
 } tk_image;
 
 typedef enum {

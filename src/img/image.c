@@ -22,6 +22,8 @@
  * and only the small copy is converted, kept and embedded. */
 #include "image.h"
 
+#include "cache.h"
+
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -50,6 +52,7 @@ typedef struct entry {
 struct tk_images {
 	tk_arena *a;
 	tk_color *color;
+	tk_pixcache *cache;      /* NULL: none */
 	int next_id;
 	entry *buckets[BUCKETS];
 };
@@ -593,6 +596,35 @@ static void downsample(const unsigned char *rgb, const unsigned char *alpha, int
 
 /* ---- loading -------------------------------------------------------------- */
 
+void tk_images_set_cache(tk_images *c, tk_pixcache *pc)
+{
+	c->cache = pc;
+}
+
+int tk_image_planes(const tk_image *img)
+{
+	if (img->cmyk && img->rgb && (img->alpha || !img->has_alpha))
+		return 0;
+	if (!img->owner)
+		return -1;
+	return tk_pixcache_unpack(img->owner->a, (tk_image *)img);
+}
+
+/* Compresses n bytes at px into arena memory, as the print PDF embeds them. */
+static const unsigned char *plane_z(tk_arena *a, const unsigned char *px, size_t n,
+                                    size_t *len)
+{
+	size_t zlen = 0;
+	unsigned char *z = tk_deflate(px, n, Z_BEST_SPEED, tk_deflate_threads(), &zlen);
+	if (!z)
+		return NULL;
+	unsigned char *copy = tk_arena_alloc(a, zlen);
+	memcpy(copy, z, zlen);
+	free(z);
+	*len = zlen;
+	return copy;
+}
+
 static entry *find(tk_images *c, const char *path, int w, int h)
 {
 	for (entry *e = c->buckets[hash(path)]; e; e = e->next)
@@ -698,9 +730,33 @@ static void palette_planes(tk_images *c, tk_diag *d, const tk_loc *loc, const ch
 
 /* Decodes path (resampled to tw x th unless that is its own size; tw 0: its own
  * size), converts it and caches it. */
+/* Gives img its path and id and files it under its size. */
+static const tk_image *finish(tk_images *c, const char *path, tk_image *img, int src_w,
+                              int src_h)
+{
+	img->path = tk_arena_strdup(c->a, path);
+	img->id = c->next_id++;
+	img->owner = c;
+	/* A size-only entry from tk_images_size becomes this image's. */
+	entry *e = find(c, path, img->width, img->height);
+	if (!e || e->img)
+		e = add(c, path, img->width, img->height, src_w, src_h);
+	e->img = img;
+	return img;
+}
+
 static const tk_image *load(tk_images *c, tk_diag *d, const char *path, const tk_loc *loc,
                             int tw, int th)
 {
+	unsigned char key[TK_PIXCACHE_KEY];
+	int keyed = c->cache && tk_pixcache_key(c->cache, path, tw, th, key) == 0;
+	if (keyed) {
+		tk_image *img = TK_NEW(c->a, tk_image);
+		int sw, sh;
+		if (tk_pixcache_get(c->cache, key, c->a, img, &sw, &sh) == 0)
+			return finish(c, path, img, sw, sh);
+	}
+	int said = tk_diag_errors(d) + tk_diag_warnings(d);
 	/* Pixels that are resampled are decoded into a scratch arena, freed below. */
 	tk_arena *scratch = tk_arena_new();
 	decoded px = {0};
@@ -784,20 +840,22 @@ static const tk_image *load(tk_images *c, tk_diag *d, const char *path, const tk
 			tk_color_rgb_to_cmyk(c->color, img->rgb, img->cmyk, n);
 	}
 done:
-	img->path = tk_arena_strdup(c->a, path);
 	img->width = px.width;
 	img->height = px.height;
 	img->dpi_x = px.dpi_x;
 	img->dpi_y = px.dpi_y;
 	img->has_alpha = img->alpha != NULL;
-	img->id = c->next_id++;
-
-	/* A size-only entry from tk_images_size becomes this image's. */
-	entry *e = find(c, path, img->width, img->height);
-	if (!e || e->img)
-		e = add(c, path, img->width, img->height, src_w, src_h);
-	e->img = img;
-	return img;
+	/* For the picture cache: the planes compressed now (the print PDF takes
+	 * them as they are), unless loading it had something to say. */
+	if (keyed && tk_diag_errors(d) + tk_diag_warnings(d) == said) {
+		size_t npx = (size_t)img->width * img->height;
+		img->cmyk_z = plane_z(c->a, img->cmyk, npx * 4, &img->cmyk_z_len);
+		if (img->alpha)
+			img->alpha_z = plane_z(c->a, img->alpha, npx, &img->alpha_z_len);
+		if (img->cmyk_z && (img->alpha_z || !img->alpha))
+			tk_pixcache_put(c->cache, key, img, src_w, src_h);
+	}
+	return finish(c, path, img, src_w, src_h);
 }
 
 const tk_image *tk_images_load(tk_images *c, tk_diag *d, const char *path,

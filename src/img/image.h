@@ -19,6 +19,13 @@ typedef struct tk_images tk_images;
 
 /* A cache of decoded images living in arena a (pixel buffers are arena memory too). */
 tk_images *tk_images_new(tk_arena *a, tk_color *color);
+struct tk_pixcache;
+/* Pictures are also looked up in and added to the picture cache pc (img/cache.h;
+ * NULL: none). Pictures then carry their compressed planes (tk_image.cmyk_z). */
+void tk_images_set_cache(tk_images *c, struct tk_pixcache *pc);
+/* Makes the raw planes of img exist (a picture from the picture cache has only
+ * compressed ones until asked). Returns 0, or -1 when they cannot be made. */
+int tk_image_planes(const tk_image *img);
 /* Loads path at full resolution (or returns the cached image). On a missing,
  * unreadable, truncated or unsupported file, or one over the limits, reports an
  * error at loc naming the file and returns NULL. */
