@@ -300,6 +300,7 @@ int tk_job_build(tk_session *s, const char *path)
 	doc->output_condition = l->condition;
 	doc->output_condition_info = l->condition_info;
 	doc->icc_path = icc;
+	doc->cache = pixcache;
 	doc->epoch = input_epoch();
 
 	tk_doc *sheets = NULL;

@@ -36,6 +36,7 @@
 
 #include "../arena.h"
 #include "../dl/device.h"
+#include "../img/cache.h"
 #include "../img/image.h"
 
 #include <hpdf.h>
@@ -44,6 +45,7 @@
 #include <hpdf_fontdef.h>
 #include <hpdf_utils.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -53,6 +55,7 @@
 #include <string.h>
 #include <time.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -439,14 +442,28 @@ HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
 		HPDF_SetError(fontdef->error, HPDF_TTF_INVALID_CMAP, 0);
 		return 0;
 	}
+	/* libharu asks for all 65,536 codes in order when it makes a font object,
+	 * so the segment of the last answer, or the one after it, is tried first;
+	 * the test is the binary search's own (first segment whose end >= unicode),
+	 * so a remembered segment of another font cannot give a wrong answer. */
+	static unsigned last;
 	unsigned n = cm->seg_count_x2 / 2u, lo = 0, hi = n; /* first end >= unicode */
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		if (cm->end_count[mid] < unicode)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (last < n && cm->end_count[last] >= unicode &&
+	    (last == 0 || cm->end_count[last - 1] < unicode)) {
+		lo = last;
+	} else if (last + 1 < n && cm->end_count[last] < unicode &&
+	           cm->end_count[last + 1] >= unicode) {
+		lo = last + 1;
+	} else {
+		while (lo < hi) {
+			unsigned mid = (lo + hi) / 2;
+			if (cm->end_count[mid] < unicode)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
 	}
+	last = lo;
 	if (lo == n || cm->start_count[lo] > unicode)
 		return 0;
 	if (cm->id_range_offset[lo] == 0)
@@ -472,6 +489,11 @@ void *HPDF_MemSet(void *s, HPDF_BYTE c, HPDF_UINT n)
 
 HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
 {
+	if (n <= 8) { /* libharu's own loop: most of its copies are a few bytes */
+		while (n--)
+			*out++ = *in++;
+		return out;
+	}
 	if (out <= in || out >= in + n) {
 		memmove(out, in, n);
 		return out + n;
@@ -543,6 +565,133 @@ static HPDF_STATUS deflate_in_place(HPDF_Dict dict)
 	return st;
 }
 
+/* ---- font subsets kept between builds ------------------------------------- */
+
+/* libharu makes the subset of a TrueType font (HPDF_TTFontDef_SaveFontData) when
+ * the PDF is saved: it reads the font file back table by table, in reads of a few
+ * bytes, and the subset is then compressed; some 16 million instructions per
+ * font and PDF, a fifth of a small job. The subset depends only on the font file
+ * and the glyphs used, so it is kept in the build's cache (img/cache.h), already
+ * compressed, under a key made of the font file's identity (font_print) and the
+ * glyphs used. libharu's calls to SaveFontData go through the dynamic linker,
+ * so this definition takes their place and calls libharu's own for a subset it
+ * has not kept. The bytes are those libharu would write, compressed as
+ * deflate_in_place compresses them. */
+static struct {
+	tk_pixcache *cache;             /* of the document being written */
+	struct subset_font {
+		HPDF_FontDef def;
+		const char *path;
+	} fonts[64];
+	int n_fonts;
+	HPDF_Stream done[64];           /* FontFile2 streams filled compressed */
+	int n_done;
+} subsets;
+
+typedef HPDF_STATUS (*save_font_fn)(HPDF_FontDef, HPDF_Stream);
+
+/* What identifies a font file: its size, modification time, inode and device
+ * (as make and ninja judge files: reading 600 kB to hash it would cost more
+ * than the subset saves). */
+static int font_print(const char *path, unsigned char out[32])
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return -1;
+	unsigned long long v[4] = {(unsigned long long)st.st_size,
+	                           (unsigned long long)st.st_mtim.tv_sec * 1000000000ull +
+	                               (unsigned long long)st.st_mtim.tv_nsec,
+	                           (unsigned long long)st.st_ino, (unsigned long long)st.st_dev};
+	for (int k = 0; k < 4; k++)
+		for (int i = 0; i < 8; i++)
+			out[8 * k + i] = (unsigned char)(v[k] >> (8 * i));
+	return 0;
+}
+
+static unsigned char *stream_bytes(HPDF_Stream s, size_t *len)
+{
+	size_t n = s->size, at = 0;
+	unsigned char *raw = tk_xmalloc(n ? n : 1);
+	HPDF_UINT count = HPDF_MemStream_GetBufCount(s);
+	for (HPDF_UINT i = 0; i < count && at < n; i++) {
+		HPDF_UINT blen = 0;
+		HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(s, i, &blen);
+		if (!p || blen > n - at)
+			break;
+		memcpy(raw + at, p, blen);
+		at += blen;
+	}
+	if (at != n) {
+		free(raw);
+		return NULL;
+	}
+	*len = n;
+	return raw;
+}
+
+HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream)
+{
+	static save_font_fn libharu_save;
+	if (!libharu_save) {
+		*(void **)&libharu_save = dlsym(RTLD_NEXT, "HPDF_TTFontDef_SaveFontData");
+		if (!libharu_save)
+			return HPDF_SetError(fontdef->error, HPDF_INVALID_FONTDEF_DATA, 0);
+	}
+	const char *path = NULL;
+	for (int i = 0; i < subsets.n_fonts && !path; i++)
+		if (subsets.fonts[i].def == fontdef)
+			path = subsets.fonts[i].path;
+	HPDF_TTFontDefAttr attr = fontdef->attr;
+	unsigned char fp[32], key[TK_PIXCACHE_KEY];
+	int keyed = subsets.cache && path && stream->type == HPDF_STREAM_MEMORY &&
+	            subsets.n_done < 64 && attr->glyph_tbl.flgs && font_print(path, fp) == 0;
+	if (keyed) {
+		const void *parts[2] = {fp, attr->glyph_tbl.flgs};
+		size_t lens[2] = {sizeof fp, attr->num_glyphs};
+		keyed = tk_pixcache_key_of(subsets.cache, "font subset", parts, lens, 2, key) == 0;
+	}
+	size_t len = 0;
+	unsigned char *kept = keyed ? tk_pixcache_blob_get(subsets.cache, key, &len) : NULL;
+	/* kept: the uncompressed length (8 bytes), then the compressed subset */
+	if (kept && len > 8) {
+		unsigned long long l1 = 0;
+		for (int i = 0; i < 8; i++)
+			l1 |= (unsigned long long)kept[i] << (8 * i);
+		HPDF_STATUS st = HPDF_Stream_Write(stream, kept + 8, (HPDF_UINT)(len - 8));
+		free(kept);
+		if (st != HPDF_OK)
+			return st;
+		attr->length1 = (HPDF_UINT)l1;
+		subsets.done[subsets.n_done++] = stream;
+		return HPDF_OK;
+	}
+	free(kept);
+	HPDF_STATUS st = libharu_save(fontdef, stream);
+	if (st != HPDF_OK || !keyed)
+		return st;
+	/* Kept compressed, and the stream made compressed at once. */
+	unsigned char *raw = stream_bytes(stream, &len);
+	size_t zlen = 0;
+	unsigned char *z = raw ? tk_deflate(raw, len, Z_BEST_SPEED, 1, &zlen) : NULL;
+	free(raw);
+	if (!z || zlen > 0xFFFFFFFFu) {
+		free(z);
+		return st; /* left to deflate_in_place */
+	}
+	unsigned char *blob = tk_xmalloc(zlen + 8);
+	for (int i = 0; i < 8; i++)
+		blob[i] = (unsigned char)((unsigned long long)len >> (8 * i));
+	memcpy(blob + 8, z, zlen);
+	tk_pixcache_blob_put(subsets.cache, key, blob, zlen + 8);
+	free(blob);
+	HPDF_MemStream_FreeData(stream);
+	st = HPDF_Stream_Write(stream, z, (HPDF_UINT)zlen);
+	free(z);
+	if (st == HPDF_OK)
+		subsets.done[subsets.n_done++] = stream;
+	return st;
+}
+
 /* libharu makes a TrueType font's FontFile2 (the subset font) and fills its
  * CIDToGIDMap only when the PDF is saved, in the Type0 font's before-write hook,
  * and deflates them at the default level: a fifth of a card job, twice (pages
@@ -560,6 +709,12 @@ static HPDF_STATUS font_before_write(HPDF_Dict font)
 		return st;
 	HPDF_Dict desc = fa->fontdef ? fa->fontdef->descriptor : NULL;
 	HPDF_Dict file = desc ? HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT) : NULL;
+	for (int i = 0; file && i < subsets.n_done; i++)
+		if (subsets.done[i] == file->stream) { /* compressed already */
+			file->filter = HPDF_STREAM_FILTER_NONE;
+			file->write_fn = write_flate_filter;
+			return HPDF_OK;
+		}
 	return file ? deflate_in_place(file) : HPDF_OK;
 }
 
@@ -605,6 +760,8 @@ static font_slot *font_get(pdf_dev *dev, const tk_font *f)
 		return NULL;
 	plain_name(def);
 	name = def->base_font;
+	if (subsets.n_fonts < 64)
+		subsets.fonts[subsets.n_fonts++] = (struct subset_font){def, f->path};
 	HPDF_Font hf = HPDF_GetFont(dev->pdf, name, "UTF-8");
 	if (hp_obj(dev, hf))
 		return NULL;
@@ -1796,6 +1953,8 @@ static int render(const tk_doc *doc, tk_diag *d, unsigned char **data, size_t *l
 	dev.base.shared_page = dev_shared_page;
 	dev.d = d;
 
+	memset(&subsets, 0, sizeof subsets);
+	subsets.cache = doc->cache;
 	dev.pdf = HPDF_New(on_hpdf_error, &dev);
 	if (!dev.pdf) {
 		tk_error(d, NULL,
@@ -1808,6 +1967,7 @@ static int render(const tk_doc *doc, tk_diag *d, unsigned char **data, size_t *l
 	if (rc != 0)
 		report_hpdf(&dev);
 	HPDF_Free(dev.pdf);
+	memset(&subsets, 0, sizeof subsets);
 	for (int i = 0; i < dev.fonts_cap; i++)
 		free(dev.fonts[i].used);
 	free(dev.fonts);

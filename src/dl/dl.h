@@ -132,6 +132,8 @@ typedef struct tk_doc {
 	const char *output_condition_info;
 	const char *icc_path;          /* CMYK profile for the OutputIntent, NULL: none */
 	long long epoch;               /* creation time (SOURCE_DATE_EPOCH or fixed) */
+	struct tk_pixcache *cache;   /* kept between builds (img/cache.h): the print
+	                                  * PDF's font subsets; NULL: none */
 	int n_pages, pages_cap;
 	tk_page **pages;
 	int n_fonts;

@@ -54,11 +54,19 @@ typedef struct pending {
 	struct pending *next;
 } pending;
 
+typedef struct blob {
+	unsigned char key[SHA];
+	unsigned char *data;
+	size_t len;
+	struct blob *next;
+} blob;
+
 struct tk_pixcache {
 	tk_arena *a;
 	const char *dir;
 	unsigned char base[SHA]; /* build id and profile, hashed */
 	pending *todo;
+	blob *blobs;             /* waiting for tk_pixcache_flush */
 };
 
 /* ---- the key ---------------------------------------------------------------- */
@@ -430,6 +438,113 @@ static void evict(const char *dir)
 	free(e);
 }
 
+int tk_pixcache_key_of(const tk_pixcache *pc, const char *kind, const void *const *parts,
+                       const size_t *lens, int n, unsigned char key[TK_PIXCACHE_KEY])
+{
+	if (!pc)
+		return -1;
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+	g_checksum_update(ck, pc->base, SHA);
+	g_checksum_update(ck, (const guchar *)kind, (gssize)strlen(kind) + 1);
+	for (int i = 0; i < n; i++) {
+		unsigned char len[8];
+		put64(len, lens[i]);
+		g_checksum_update(ck, len, 8);
+		g_checksum_update(ck, parts[i], (gssize)lens[i]);
+	}
+	digest(ck, key);
+	g_checksum_free(ck);
+	return 0;
+}
+
+/* A blob entry: BLOB_MAGIC, the key, the length (64-bit), the bytes, a CRC-32 of
+ * everything before it (blobs are read on every build: a CRC finds damage at a
+ * fraction of a SHA-256's cost, and the key is in the name and the header). */
+#define BLOB_MAGIC "trykk-cache-blob 1\n"
+#define BLOB_MAGIC_LEN (sizeof BLOB_MAGIC - 1)
+
+static void blob_sum(const unsigned char *p, size_t n, unsigned char out[4])
+{
+	uLong c = crc32(0L, Z_NULL, 0);
+	while (n > 0) {
+		uInt k = n > 0x40000000u ? 0x40000000u : (uInt)n;
+		c = crc32(c, p, k);
+		p += k;
+		n -= k;
+	}
+	for (int i = 0; i < 4; i++)
+		out[i] = (unsigned char)(c >> (8 * i));
+}
+
+unsigned char *tk_pixcache_blob_get(const tk_pixcache *pc,
+                                    const unsigned char key[TK_PIXCACHE_KEY], size_t *len)
+{
+	if (!pc)
+		return NULL;
+	tk_arena *scratch = tk_arena_new();
+	const char *path = entry_path((tk_pixcache *)pc, key, scratch);
+	size_t n = 0;
+	unsigned char *buf = read_all(path, &n);
+	size_t head = BLOB_MAGIC_LEN + SHA + 8;
+	int ok = buf && n >= head + 4 && memcmp(buf, BLOB_MAGIC, BLOB_MAGIC_LEN) == 0 &&
+	         memcmp(buf + BLOB_MAGIC_LEN, key, SHA) == 0 &&
+	         get64(buf + BLOB_MAGIC_LEN + SHA) == n - head - 4;
+	if (ok) {
+		unsigned char sum[4];
+		blob_sum(buf, n - 4, sum);
+		ok = memcmp(sum, buf + n - 4, 4) == 0;
+	}
+	if (ok)
+		utimensat(AT_FDCWD, path, NULL, 0);
+	tk_arena_free(scratch);
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	*len = n - head - 4;
+	memmove(buf, buf + head, *len);
+	return buf;
+}
+
+void tk_pixcache_blob_put(tk_pixcache *pc, const unsigned char key[TK_PIXCACHE_KEY],
+                          const void *data, size_t len)
+{
+	if (!pc)
+		return;
+	blob *b = TK_NEW(pc->a, blob);
+	memcpy(b->key, key, SHA);
+	b->len = len;
+	b->data = tk_arena_alloc(pc->a, len ? len : 1);
+	memcpy(b->data, data, len);
+	b->next = pc->blobs;
+	pc->blobs = b;
+}
+
+static void blob_write(tk_pixcache *pc, const blob *bl)
+{
+	const unsigned char *key = bl->key, *data = bl->data;
+	size_t len = bl->len;
+	unsigned char head[BLOB_MAGIC_LEN + SHA + 8], sum[4];
+	memcpy(head, BLOB_MAGIC, BLOB_MAGIC_LEN);
+	memcpy(head + BLOB_MAGIC_LEN, key, SHA);
+	put64(head + BLOB_MAGIC_LEN + SHA, len);
+	uLong c = crc32(0L, head, sizeof head);
+	const unsigned char *p = data;
+	for (size_t left = len; left > 0;) {
+		uInt k = left > 0x40000000u ? 0x40000000u : (uInt)left;
+		c = crc32(c, p, k);
+		p += k;
+		left -= k;
+	}
+	for (int i = 0; i < 4; i++)
+		sum[i] = (unsigned char)(c >> (8 * i));
+	const unsigned char *parts[3] = {head, data, sum};
+	size_t lens[3] = {sizeof head, len, 4};
+	tk_arena *scratch = tk_arena_new();
+	write_entry(pc->dir, entry_path((tk_pixcache *)pc, key, scratch), parts, lens, 3);
+	tk_arena_free(scratch);
+}
+
 static int make_dirs(const char *dir)
 {
 	char *p = strdup(dir);
@@ -452,12 +567,16 @@ static int make_dirs(const char *dir)
 
 void tk_pixcache_flush(tk_pixcache *pc)
 {
-	if (!pc || !pc->todo)
+	if (!pc || (!pc->todo && !pc->blobs))
 		return;
 	if (make_dirs(pc->dir) != 0) {
 		pc->todo = NULL;
+		pc->blobs = NULL;
 		return;
 	}
+	for (blob *b = pc->blobs; b; b = b->next)
+		blob_write(pc, b);
+	pc->blobs = NULL;
 	tk_arena *scratch = tk_arena_new();
 	for (pending *p = pc->todo; p; p = p->next) {
 		const tk_image *img = p->img;

@@ -31,6 +31,17 @@ int tk_pixcache_unpack(tk_arena *a, tk_image *img);
  * tk_pixcache_flush. img must live until then. */
 void tk_pixcache_put(tk_pixcache *pc, const unsigned char key[TK_PIXCACHE_KEY],
                      const tk_image *img, int src_w, int src_h);
+/* Other things kept between builds (the print PDF's font subsets): a key made of
+ * the build's base key, kind and n parts of data (SHA-256). Returns 0 or -1. */
+int tk_pixcache_key_of(const tk_pixcache *pc, const char *kind, const void *const *parts,
+                       const size_t *lens, int n, unsigned char key[TK_PIXCACHE_KEY]);
+/* The blob kept under key: malloc'd (*len bytes), or NULL when there is none or
+ * it is damaged. */
+unsigned char *tk_pixcache_blob_get(const tk_pixcache *pc,
+                                    const unsigned char key[TK_PIXCACHE_KEY], size_t *len);
+/* Keeps a copy of len bytes to be written under key by tk_pixcache_flush. */
+void tk_pixcache_blob_put(tk_pixcache *pc, const unsigned char key[TK_PIXCACHE_KEY],
+                          const void *data, size_t len);
 /* Writes the remembered entries (after the build has written its outputs) and
  * trims the folder to TK_PIXCACHE_MAX_BYTES. Failures are silent. */
 void tk_pixcache_flush(tk_pixcache *pc);

@@ -926,50 +926,103 @@ typedef struct zwork {
 
 #define WINDOW ((size_t)32768)
 
-static void deflate_piece(piece *p, const unsigned char *start, int level)
+static void deflate_run(piece *p, const unsigned char *start, z_stream *zp)
 {
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	/* Raw deflate (no header): the pieces are joined into one stream. */
-	if (deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		p->failed = 1;
-		return;
-	}
 	size_t before = (size_t)(p->in - start);
 	size_t dict = before < WINDOW ? before : WINDOW;
-	if (dict && deflateSetDictionary(&z, p->in - dict, (uInt)dict) != Z_OK) {
-		deflateEnd(&z);
+	if (dict && deflateSetDictionary(zp, p->in - dict, (uInt)dict) != Z_OK) {
 		p->failed = 1;
 		return;
 	}
 	/* deflateBound is for Z_FINISH in one call; a sync flush adds a few bytes.
 	 * The pages of the buffer that stay unwritten are never touched. */
-	size_t cap = deflateBound(&z, (uLong)p->len) + 64;
+	size_t cap = deflateBound(zp, (uLong)p->len) + 64;
 	p->out = tk_xmalloc(cap);
-	z.next_in = (Bytef *)p->in;
-	z.avail_in = (uInt)p->len;
+	zp->next_in = (Bytef *)p->in;
+	zp->avail_in = (uInt)p->len;
 	int flush = p->last ? Z_FINISH : Z_SYNC_FLUSH;
 	for (;;) {
-		z.next_out = p->out + z.total_out;
-		z.avail_out = (uInt)(cap - z.total_out);
-		int rc = deflate(&z, flush);
+		zp->next_out = p->out + zp->total_out;
+		zp->avail_out = (uInt)(cap - zp->total_out);
+		int rc = deflate(zp, flush);
 		if (rc == Z_STREAM_ERROR) {
 			p->failed = 1;
 			break;
 		}
 		/* Done when the input is used up and the flush is complete (which
 		 * left room in the output), or the stream ended. */
-		if (rc == Z_STREAM_END || (!p->last && z.avail_in == 0 && z.avail_out > 0))
+		if (rc == Z_STREAM_END || (!p->last && zp->avail_in == 0 && zp->avail_out > 0))
 			break;
-		if (z.avail_out == 0) {
+		if (zp->avail_out == 0) {
 			cap *= 2;
 			p->out = tk_xrealloc(p->out, cap);
 		}
 	}
-	p->out_len = z.total_out;
-	deflateEnd(&z);
+	p->out_len = zp->total_out;
+}
+
+/* A z_stream kept for the calling thread's single-piece deflates (a page's
+ * content, a font): setting one up costs more than compressing a few kilobytes
+ * (its 256 KiB of tables are allocated and cleared), and deflateReset gives the
+ * state deflateInit2 gives, so the bytes are the same. Taken with a trylock; a
+ * caller that finds it busy makes its own. Freed at exit. */
+static struct {
+	pthread_mutex_t mu;
+	z_stream z;
+	int level;    /* -1: not set up */
+} kept = {PTHREAD_MUTEX_INITIALIZER, {0}, -1};
+
+static void kept_free(void)
+{
+	if (kept.level >= 0)
+		deflateEnd(&kept.z);
+	kept.level = -1;
+}
+
+/* The kept stream reset for level (locked; kept_put unlocks), or NULL. */
+static z_stream *kept_get(int level)
+{
+	if (pthread_mutex_trylock(&kept.mu) != 0)
+		return NULL;
+	if (kept.level == level && deflateReset(&kept.z) == Z_OK)
+		return &kept.z;
+	if (kept.level < 0) {
+		static int registered;
+		if (!registered && atexit(kept_free) == 0)
+			registered = 1;
+	} else {
+		deflateEnd(&kept.z);
+		kept.level = -1;
+	}
+	memset(&kept.z, 0, sizeof kept.z);
+	if (deflateInit2(&kept.z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK) {
+		kept.level = level;
+		return &kept.z;
+	}
+	pthread_mutex_unlock(&kept.mu);
+	return NULL;
+}
+
+static void deflate_piece(piece *p, const unsigned char *start, int level, int keep)
+{
+	z_stream own, *zp = keep ? kept_get(level) : NULL;
+	if (!zp) {
+		zp = &own;
+		memset(&own, 0, sizeof own);
+		/* Raw deflate (no header): the pieces are joined into one stream. */
+		if (deflateInit2(&own, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			p->failed = 1;
+			return;
+		}
+	}
+	deflate_run(p, start, zp);
+	if (zp == &own)
+		deflateEnd(&own);
+	else
+		pthread_mutex_unlock(&kept.mu);
 	p->adler = adler32(adler32(0L, Z_NULL, 0), p->in, (uInt)p->len);
 }
+
 
 static void *deflate_worker(void *arg)
 {
@@ -980,7 +1033,7 @@ static void *deflate_worker(void *arg)
 		pthread_mutex_unlock(&w->mu);
 		if (i == w->n)
 			return NULL;
-		deflate_piece(&w->p[i], w->start, w->level);
+		deflate_piece(&w->p[i], w->start, w->level, 0);
 	}
 }
 
@@ -1014,7 +1067,10 @@ unsigned char *tk_deflate(const unsigned char *in, size_t len, int level, int th
 	for (int t = 1; t < threads && t < 4 && (size_t)t < n; t++)
 		if (pthread_create(&tid[started], NULL, deflate_worker, &w) == 0)
 			started++;
-	deflate_worker(&w); /* this thread works too, and alone when none started */
+	if (n == 1)
+		deflate_piece(&w.p[0], in, level, 1); /* small: the kept stream */
+	else
+		deflate_worker(&w); /* this thread works too, and alone when none started */
 	for (int t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
 	pthread_mutex_destroy(&w.mu);

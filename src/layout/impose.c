@@ -198,6 +198,7 @@ int tk_impose(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *doc,
 	out->output_condition = doc->output_condition;
 	out->output_condition_info = doc->output_condition_info;
 	out->icc_path = doc->icc_path;
+	out->cache = doc->cache;
 	out->epoch = doc->epoch;
 	switch (o->method) {
 	case TK_IMPOSE_SADDLE:

@@ -56,6 +56,11 @@ tk_shaper *tk_shaper_new(const char *fonts_dir, tk_diag *d)
 			FcConfigDestroy(fc);
 		return NULL;
 	}
+	/* Made fontconfig's current configuration too: pango's font map starts a
+	 * thread that would otherwise load the system's configuration and font list
+	 * (some 30 million instructions, which the fork-safety wait below sits
+	 * through), none of which trykk uses. */
+	FcConfigSetCurrent(fc);
 	tk_shaper *s = tk_xcalloc(1, sizeof *s);
 	s->d = d;
 	s->fc = fc;

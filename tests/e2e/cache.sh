@@ -14,7 +14,11 @@ rm -rf "$OUT" && mkdir -p "$OUT/images"
 cp content/images/glasses.png "$OUT/images/bilde.png"
 sed 's|images/glasses.png|images/bilde.png|' content/plakat-hvor-mange-glass.yaml > "$OUT/plakat.yaml"
 doc=plakat
-entries() { find "$1/.trykk-cache" -type f 2>/dev/null | sort; }
+# picture entries (the cache also keeps the print PDF's font subsets)
+entries() { for f in $(find "$1/.trykk-cache" -type f 2>/dev/null | sort); do
+	[ "$(head -c 20 "$f")" = "trykk-picture-cache " ] && echo "$f"; done; }
+blobs() { for f in $(find "$1/.trykk-cache" -type f 2>/dev/null | sort); do
+	[ "$(head -c 17 "$f")" = "trykk-cache-blob " ] && echo "$f"; done; }
 same_outputs() { # same_outputs NAME DIR-A DIR-B: print, screen and proofs byte-identical
 	diffs=""
 	for f in "$2/$doc.pdf" "$2/$doc-screen.pdf" "$2"/$doc-proof-*.png; do
@@ -43,6 +47,19 @@ cp "$entry" "$OUT/entry.good"
 equals "second build" "$? $(cat "$OUT/a2.err")" "0 "
 same_outputs "second build (from the cache) = build without the cache" "$OUT/a" "$OUT/off"
 check "the entry is unchanged" cmp "$entry" "$OUT/entry.good"
+
+# The font subsets of the print PDF are kept too (one per font), and a damaged
+# one is ignored and written again.
+nb=$(blobs "$OUT/a" | wc -l | tr -d ' ')
+[ "$nb" -ge 2 ] && ok "font subsets kept ($nb)" || bad "font subsets kept" "got $nb"
+blob=$(blobs "$OUT/a" | head -n 1)
+cp "$blob" "$OUT/blob.good"
+bsize=$(wc -c < "$blob")
+printf 'X' | dd of="$blob" bs=1 seek=$((bsize / 2)) conv=notrunc 2>/dev/null
+./trykk build -q -o "$OUT/a" "$OUT/plakat.yaml" 2>"$OUT/a2b.err"
+equals "build with a damaged font subset" "$? $(cat "$OUT/a2b.err")" "0 "
+same_outputs "damaged font subset: outputs as without the cache" "$OUT/a" "$OUT/off"
+check "damaged font subset: written again" cmp "$blob" "$OUT/blob.good"
 
 # A damaged entry (a byte changed in the middle, or cut short) is ignored and
 # written again; the outputs stay the same.
@@ -75,10 +92,10 @@ same_outputs "changed picture: outputs as without the cache" "$OUT/a" "$OUT/off2
 cp content/images/glasses.png "$OUT/images/bilde.png"
 
 # TRYKK_CACHE=DIR keeps the cache there (and reads it: same bytes).
-TRYKK_CACHE="$OUT/elsewhere" ./trykk build -q -o "$OUT/b" "$OUT/plakat.yaml" 2>/dev/null
-equals "TRYKK_CACHE=DIR: the entry is in DIR" "$(find "$OUT/elsewhere" -type f | wc -l | tr -d ' ')" "1"
+TRYKK_CACHE="$OUT/elsewhere/.trykk-cache" ./trykk build -q -o "$OUT/b" "$OUT/plakat.yaml" 2>/dev/null
+equals "TRYKK_CACHE=DIR: the entry is in DIR" "$(entries "$OUT/elsewhere" | wc -l | tr -d ' ')" "1"
 equals "TRYKK_CACHE=DIR: none in the output folder" "$(ls -A "$OUT/b" | grep -c trykk-cache)" "0"
-TRYKK_CACHE="$OUT/elsewhere" ./trykk build -q -o "$OUT/b" "$OUT/plakat.yaml" 2>/dev/null
+TRYKK_CACHE="$OUT/elsewhere/.trykk-cache" ./trykk build -q -o "$OUT/b" "$OUT/plakat.yaml" 2>/dev/null
 same_outputs "TRYKK_CACHE=DIR: outputs as without the cache" "$OUT/b" "$OUT/off"
 
 # A cache that cannot be written (a file where the folder should be) costs nothing.
