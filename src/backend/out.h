@@ -22,6 +22,9 @@ void tk_atomic_signals(void);
 /* Print PDF: DeviceCMYK only, MediaBox/BleedBox/TrimBox on every page, crop marks
  * (items with is_mark), every font embedded, OutputIntent, deterministic bytes. */
 int tk_pdf_print_write(const tk_doc *doc, const char *path, tk_diag *d);
+/* A number as libharu 2.3.0 writes it (its HPDF_FToA, byte for byte), for the
+ * operators the print backend writes itself. Returns the length (< 16). */
+size_t tk_pdf_real(char *out, float v);
 
 /* A print PDF rendered in a second process while this one goes on (the press
  * sheets while the pages are written): tk_pdf_print_start forks when the machine

@@ -261,6 +261,80 @@ static void end_text(pdf_dev *dev)
 		hp(dev, HPDF_Page_EndText(dev->page));
 }
 
+/* ---- operators written by trykk ---------------------------------------------
+ *
+ * libharu spends some 250 instructions on each number it writes (HPDF_FToA) and
+ * more on its checks and buffers: the operators written most often (text
+ * matrices, fill colours, path segments) are written here instead, in the very
+ * bytes libharu writes (hpdf_real is its HPDF_FToA; the unit tests compare the
+ * two over millions of values), and libharu's idea of the graphics state is kept
+ * as its own calls would keep it. */
+
+/* v as libharu 2.3.0's HPDF_FToA writes it: clamped to +-32767, five decimals
+ * rounded by adding 0.000005 and truncating (in its mix of float and double),
+ * trailing zeros and a trailing point dropped. Returns the length (< 16). */
+size_t tk_pdf_real(char *out, float val)
+{
+	char buf[HPDF_REAL_LEN + 1];
+	char *s = out;
+	if (val > HPDF_LIMIT_MAX_REAL)
+		val = HPDF_LIMIT_MAX_REAL;
+	else if (val < HPDF_LIMIT_MIN_REAL)
+		val = HPDF_LIMIT_MIN_REAL;
+	char *t = buf + HPDF_REAL_LEN;
+	*t-- = 0;
+	if (val < 0) {
+		*s++ = '-';
+		val = -val;
+	}
+	int32_t int_val = (int32_t)(val + 0.000005);
+	int32_t fpart = (int32_t)((float)(val - (float)int_val + 0.000005) * 100000);
+	for (int i = 0; i < 5; i++) {
+		*t-- = (char)('0' + fpart % 10);
+		fpart /= 10;
+	}
+	*t-- = '.';
+	*t = '0';
+	if (int_val == 0)
+		t--;
+	while (int_val > 0) {
+		*t-- = (char)('0' + int_val % 10);
+		int_val /= 10;
+	}
+	t++;
+	while (*t)
+		*s++ = *t++;
+	/* drop trailing zeros, then the point (libharu's loop, as it is) */
+	s--;
+	while (s > out) {
+		if (*s == '0') {
+			*s = 0;
+		} else {
+			if (*s == '.')
+				*s = 0;
+			break;
+		}
+		s--;
+	}
+	return (size_t)((*s == 0 ? s : s + 1) - out);
+}
+
+/* Writes n numbers and then op (with its newline) into the page's stream. */
+static int put_op(pdf_dev *dev, const float *v, int n, const char *op)
+{
+	char b[8 * 16 + 16];
+	size_t len = 0;
+	for (int i = 0; i < n; i++) {
+		len += tk_pdf_real(b + len, v[i]);
+		b[len++] = ' ';
+	}
+	size_t ol = strlen(op);
+	memcpy(b + len, op, ol);
+	len += ol;
+	HPDF_PageAttr attr = dev->page->attr;
+	return hp(dev, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b, (HPDF_UINT)len));
+}
+
 /* Colours and line width are set only when they change; libharu's graphics
  * state (saved and restored with the clips) tells what is current. */
 static int set_fill(pdf_dev *dev, tk_cmyk c)
@@ -271,7 +345,15 @@ static int set_fill(pdf_dev *dev, tk_cmyk c)
 		if (cur.c == k[0] && cur.m == k[1] && cur.y == k[2] && cur.k == k[3])
 			return 0;
 	}
-	return hp(dev, HPDF_Page_SetCMYKFill(dev->page, k[0], k[1], k[2], k[3]));
+	/* HPDF_Page_SetCMYKFill, which may be used in a page or a text object */
+	HPDF_PageAttr attr = dev->page->attr;
+	if (!(attr->gmode & (HPDF_GMODE_PAGE_DESCRIPTION | HPDF_GMODE_TEXT_OBJECT)))
+		return hp(dev, HPDF_Page_SetCMYKFill(dev->page, k[0], k[1], k[2], k[3]));
+	if (put_op(dev, k, 4, "k\012"))
+		return -1;
+	attr->gstate->cmyk_fill = (HPDF_CMYKColor){k[0], k[1], k[2], k[3]};
+	attr->gstate->cs_fill = HPDF_CS_DEVICE_CMYK;
+	return 0;
 }
 
 static int set_stroke(pdf_dev *dev, tk_cmyk c)
@@ -387,37 +469,60 @@ static int build_path(pdf_dev *dev, const tk_path *p, const tk_matrix *m, double
 		}
 		pt += 2 * need;
 		left -= need;
-		HPDF_STATUS st = HPDF_OK;
+		/* HPDF_Page_MoveTo, LineTo, CurveTo and ClosePath, written here */
+		HPDF_PageAttr attr = dev->page->attr;
+		float v[6] = {(float)x[0], (float)y[0], (float)x[1], (float)y[1], (float)x[2],
+		              (float)y[2]};
+		int op = p->ops[i];
+		if ((op == TK_PATH_LINE || op == TK_PATH_CURVE) && !open)
+			op = TK_PATH_MOVE; /* a segment without a current point starts the path */
+		HPDF_UINT16 need_mode = op == TK_PATH_MOVE
+		                            ? HPDF_GMODE_PAGE_DESCRIPTION | HPDF_GMODE_PATH_OBJECT
+		                            : HPDF_GMODE_PATH_OBJECT;
+		if (op != TK_PATH_CLOSE && !(attr->gmode & need_mode)) {
+			hp(dev, HPDF_Page_MoveTo(dev->page, v[0], v[1])); /* libharu's error */
+			return -1;
+		}
 		switch (p->ops[i]) {
 		case TK_PATH_MOVE:
-			st = HPDF_Page_MoveTo(dev->page, (HPDF_REAL)x[0], (HPDF_REAL)y[0]);
+			if (put_op(dev, v, 2, "m\012"))
+				return -1;
+			attr->cur_pos = attr->str_pos = (HPDF_Point){v[0], v[1]};
+			attr->gmode = HPDF_GMODE_PATH_OBJECT;
 			open = 1;
 			break;
 		case TK_PATH_LINE:
-			/* A segment without a current point starts the path instead. */
-			st = open ? HPDF_Page_LineTo(dev->page, (HPDF_REAL)x[0], (HPDF_REAL)y[0])
-			          : HPDF_Page_MoveTo(dev->page, (HPDF_REAL)x[0], (HPDF_REAL)y[0]);
+			if (put_op(dev, v, 2, open ? "l\012" : "m\012"))
+				return -1;
+			attr->cur_pos = (HPDF_Point){v[0], v[1]};
+			if (!open)
+				attr->str_pos = attr->cur_pos;
+			attr->gmode = HPDF_GMODE_PATH_OBJECT;
 			open = 1;
 			break;
 		case TK_PATH_CURVE:
-			if (!open)
-				st = HPDF_Page_MoveTo(dev->page, (HPDF_REAL)x[0], (HPDF_REAL)y[0]);
-			if (st == HPDF_OK)
-				st = HPDF_Page_CurveTo(dev->page, (HPDF_REAL)x[0], (HPDF_REAL)y[0],
-				                       (HPDF_REAL)x[1], (HPDF_REAL)y[1],
-				                       (HPDF_REAL)x[2], (HPDF_REAL)y[2]);
+			if (!open) {
+				if (put_op(dev, v, 2, "m\012"))
+					return -1;
+				attr->str_pos = (HPDF_Point){v[0], v[1]};
+				attr->gmode = HPDF_GMODE_PATH_OBJECT;
+			}
+			if (put_op(dev, v, 6, "c\012"))
+				return -1;
+			attr->cur_pos = (HPDF_Point){v[4], v[5]};
 			open = 1;
 			break;
 		case TK_PATH_CLOSE:
-			if (open)
-				st = HPDF_Page_ClosePath(dev->page);
+			if (open) {
+				if (hp(dev, HPDF_Stream_WriteStr(attr->stream, "h\012")))
+					return -1;
+				attr->cur_pos = attr->str_pos;
+			}
 			break;
 		default:
 			own_error(dev, "unknown path operation in the display list");
 			return -1;
 		}
-		if (hp(dev, st))
-			return -1;
 	}
 	return open;
 }
@@ -1450,11 +1555,19 @@ static void dev_glyphs(tk_device *base, const tk_glyph_run *run, const tk_matrix
 			/* Text space: origin on the first glyph, y up, scaled by k. */
 			tk_matrix tm = tk_matrix_concat((tk_matrix){rp.k, 0, 0, -rp.k, g->x, g->y},
 			                                to_pdf(dev, m));
-			if (hp(dev, HPDF_Page_SetTextMatrix(dev->page, (HPDF_REAL)tm.a,
-			                                    (HPDF_REAL)tm.b, (HPDF_REAL)tm.c,
-			                                    (HPDF_REAL)tm.d, (HPDF_REAL)tm.e,
-			                                    (HPDF_REAL)tm.f)))
+			/* HPDF_Page_SetTextMatrix (a text object is open) */
+			float tmv[6] = {(float)tm.a, (float)tm.b, (float)tm.c,
+			                (float)tm.d, (float)tm.e, (float)tm.f};
+			if ((tmv[0] == 0 || tmv[3] == 0) && (tmv[1] == 0 || tmv[2] == 0)) {
+				hp(dev, HPDF_INVALID_PARAMETER);
 				return;
+			}
+			if (put_op(dev, tmv, 6, "Tm\012"))
+				return;
+			HPDF_PageAttr pa = dev->page->attr;
+			pa->text_matrix = (HPDF_TransMatrix){tmv[0], tmv[1], tmv[2],
+			                                     tmv[3], tmv[4], tmv[5]};
+			pa->text_pos = (HPDF_Point){tmv[4], tmv[5]};
 			rp.ox = g->x;
 			rp.oy = g->y;
 			started = 1;

@@ -22,6 +22,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -829,4 +830,42 @@ TK_TEST(trace_lists_pages_and_items)
 	rm_dir(dir);
 	tk_diag_free(d);
 	tk_arena_free(a);
+}
+
+/* The numbers the backend writes itself must be libharu's (HPDF_FToA), byte for
+ * byte: positions, scales, tiny and negative values, values past libharu's clamp,
+ * and arbitrary bit patterns. */
+TK_TEST(pdf_print_numbers_as_libharu_writes_them)
+{
+	static const float fixed[] = {0,       -0.0f,   1,        -1,       0.5f,   12.5f,
+	                              841.89f, 595.276f, 0.000004f, -0.000004f, 0.00001f,
+	                              1e-9f,   99999,   -99999,    32767.4f, 0.1f,   0.3f,
+	                              2.83465f, 1.0e-5f, 4.99999e-6f, 123.456789f};
+	int bad = 0, shown = 0;
+	unsigned long long x = 0x9E3779B97F4A7C15ull;
+	for (long i = 0; i < 300000; i++) {
+		float v;
+		if (i < (long)(sizeof fixed / sizeof fixed[0])) {
+			v = fixed[i];
+		} else if (i % 3 == 0) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			uint32_t u = (uint32_t)(x >> 32);
+			memcpy(&v, &u, sizeof v);
+			if (v != v)
+				v = 1;
+		} else {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			v = (float)((double)(x >> 11) / 9007199254740992.0 * 4000.0 - 2000.0) /
+			    (float)(i % 3 == 1 ? 1 : 1000);
+		}
+		char a[64] = {0}, b[64] = {0};
+		char *end = HPDF_FToA(a, v, a + HPDF_REAL_LEN);
+		size_t n = tk_pdf_real(b, v);
+		if (strcmp(a, b) != 0 || (size_t)(end - a) != n) {
+			if (shown++ < 5)
+				fprintf(stderr, "  %.9g: libharu '%s', trykk '%.*s'\n", v, a, (int)n, b);
+			bad++;
+		}
+	}
+	EQ(bad, 0);
 }
