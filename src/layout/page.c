@@ -316,11 +316,15 @@ static int place_text(tk_engine *e, tk_page *page, const tk_frame *f, const tk_f
 	tk_flow fl;
 	double scale = 1;
 	if (f->fit_max > 0) {
-		/* Largest size in quarter points between min and max where all fits. */
+		/* Largest size in quarter points between min and max where all fits: the
+		 * maximum first (most texts fit there, and are then shaped once), else a
+		 * binary search below it. */
 		double size = paras->style->size;
 		int lo = (int)ceil(f->fit_min * 4), hi = (int)floor(f->fit_max * 4), best = -1;
+		int first = 1;
 		while (lo <= hi) {
-			int mid = (lo + hi + 1) / 2, done = 0;
+			int mid = first ? hi : (lo + hi + 1) / 2, done = 0;
+			first = 0;
 			tk_flow_init(&fl, e, paras, mid / 4.0 / size);
 			for (int i = 0; i < nr && !done; i++)
 				done = tk_flow_fill(&fl, &reg[i]);
