@@ -168,3 +168,14 @@ void tk_buf_printf(tk_buf *b, const char *fmt, ...)
 		b->s = tk_xrealloc(b->s, b->cap);
 	}
 }
+
+void tk_buf_add(tk_buf *b, const void *data, size_t n)
+{
+	if (b->cap - b->len < n + 1) {
+		b->cap = b->cap * 2 + n + 4096;
+		b->s = tk_xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, data, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}

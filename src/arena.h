@@ -44,5 +44,7 @@ typedef struct tk_buf {
 } tk_buf;
 /* Appends printf-style text, growing the buffer as needed. */
 void tk_buf_printf(tk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends n bytes (binary data too). */
+void tk_buf_add(tk_buf *b, const void *data, size_t n);
 
 #endif

@@ -267,6 +267,7 @@ int tk_job_build(tk_session *s, const char *path)
 	 * preflight writes nothing, so it only reads them). */
 	tk_pixcache *pixcache = tk_pixcache_new(a, s->o.out_dir, icc);
 	tk_images_set_cache(e.images, pixcache);
+	tk_hyph_set_cache(s->hyph, pixcache);
 	tk_doc *doc = TK_NEW(a, tk_doc);
 	if (tk_layout_doc(&e, doc) < 0)
 		goto done;

@@ -751,9 +751,14 @@ HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream
 	int keyed = subsets.cache && path && stream->type == HPDF_STREAM_MEMORY &&
 	            subsets.n_done < 64 && attr->glyph_tbl.flgs && font_print(path, fp) == 0;
 	if (keyed) {
-		const void *parts[2] = {fp, attr->glyph_tbl.flgs};
-		size_t lens[2] = {sizeof fp, attr->num_glyphs};
-		keyed = tk_pixcache_key_of(subsets.cache, "font subset", parts, lens, 2, key) == 0;
+		/* The subset tag ("HPDFAA+", by the order fonts were loaded) is written
+		 * into the font's name table, so it is part of the key, as are the
+		 * names libharu writes there. */
+		const void *parts[5] = {fp, attr->glyph_tbl.flgs, attr->tag_name, attr->tag_name2,
+		                        attr->base_font};
+		size_t lens[5] = {sizeof fp, attr->num_glyphs, sizeof attr->tag_name,
+		                  sizeof attr->tag_name2, sizeof attr->base_font};
+		keyed = tk_pixcache_key_of(subsets.cache, "font subset", parts, lens, 5, key) == 0;
 	}
 	size_t len = 0;
 	unsigned char *kept = keyed ? tk_pixcache_blob_get(subsets.cache, key, &len) : NULL;

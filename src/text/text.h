@@ -68,6 +68,10 @@ tk_para *tk_para_tail(tk_arena *a, const tk_para *p, int off);
 typedef struct tk_hyph tk_hyph;
 tk_hyph *tk_hyph_new(void);
 void tk_hyph_free(tk_hyph *h);
+struct tk_pixcache;
+/* Parsed patterns are taken from and kept in the build's cache pc (img/cache.h;
+ * NULL: none). Set for each build; patterns already loaded stay. */
+void tk_hyph_set_cache(tk_hyph *h, struct tk_pixcache *pc);
 /* Returns text with U+00AD inserted where words of lang ("nb", "nn") may break;
  * *ins receives the sorted byte offsets (in the original text) where one was
  * inserted and *n_ins their number. Text is unchanged for other languages. */

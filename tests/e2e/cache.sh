@@ -104,6 +104,22 @@ mkdir -p "$OUT/c" && : > "$OUT/c/.trykk-cache"
 equals "unwritable cache: builds without a message" "$? $(cat "$OUT/c.err")" "0 "
 same_outputs "unwritable cache: outputs as without the cache" "$OUT/c" "$OUT/off"
 
+# Every product, print PDFs and press sheets: a first build (filling the cache)
+# and a second (reading it) give the bytes of a build without it. The sheets are
+# made in a second process with fonts loaded in another order: a font subset kept
+# for one document must not serve another whose subset is tagged differently.
+TRYKK_CACHE=off ./trykk build -q --only print -o "$OUT/all-off" content/*.yaml 2>/dev/null
+for run in first second; do
+	./trykk build -q --only print -o "$OUT/all" content/*.yaml 2>/dev/null
+	diffs=""
+	for f in "$OUT"/all-off/*.pdf; do
+		cmp -s "$f" "$OUT/all/$(basename "$f")" || diffs="$diffs $(basename "$f")"
+	done
+	equals "every product, $run build with the cache = without it" "$diffs" ""
+done
+[ "$(ls "$OUT"/all-off/*-sheets.pdf | wc -l)" -ge 2 ] && ok "press sheets among them" ||
+	bad "press sheets among them"
+
 # A preflight writes nothing, and a build that fails writes no cache.
 ./trykk preflight -q "$OUT/plakat.yaml" >/dev/null 2>&1
 equals "preflight: no cache next to the content" "$(ls -A "$OUT" | grep -c trykk-cache)" "0"
