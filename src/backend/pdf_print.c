@@ -677,7 +677,7 @@ static HPDF_STATUS deflate_in_place(HPDF_Dict dict)
  * bytes, and the subset is then compressed; some 16 million instructions per
  * font and PDF, a fifth of a small job. The subset depends only on the font file
  * and the glyphs used, so it is kept in the build's cache (img/cache.h), already
- * compressed, under a key made of the font file's identity (font_print) and the
+ * compressed, under a key made of the font file's identity (tk_file_id) and the
  * glyphs used. libharu's calls to SaveFontData go through the dynamic linker,
  * so this definition takes their place and calls libharu's own for a subset it
  * has not kept. The bytes are those libharu would write, compressed as
@@ -694,24 +694,6 @@ static struct {
 } subsets;
 
 typedef HPDF_STATUS (*save_font_fn)(HPDF_FontDef, HPDF_Stream);
-
-/* What identifies a font file: its size, modification time, inode and device
- * (as make and ninja judge files: reading 600 kB to hash it would cost more
- * than the subset saves). */
-static int font_print(const char *path, unsigned char out[32])
-{
-	struct stat st;
-	if (stat(path, &st) != 0)
-		return -1;
-	unsigned long long v[4] = {(unsigned long long)st.st_size,
-	                           (unsigned long long)st.st_mtim.tv_sec * 1000000000ull +
-	                               (unsigned long long)st.st_mtim.tv_nsec,
-	                           (unsigned long long)st.st_ino, (unsigned long long)st.st_dev};
-	for (int k = 0; k < 4; k++)
-		for (int i = 0; i < 8; i++)
-			out[8 * k + i] = (unsigned char)(v[k] >> (8 * i));
-	return 0;
-}
 
 static unsigned char *stream_bytes(HPDF_Stream s, size_t *len)
 {
@@ -747,9 +729,9 @@ HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream
 		if (subsets.fonts[i].def == fontdef)
 			path = subsets.fonts[i].path;
 	HPDF_TTFontDefAttr attr = fontdef->attr;
-	unsigned char fp[32], key[TK_PIXCACHE_KEY];
+	unsigned char fp[TK_FILE_ID], key[TK_PIXCACHE_KEY];
 	int keyed = subsets.cache && path && stream->type == HPDF_STREAM_MEMORY &&
-	            subsets.n_done < 64 && attr->glyph_tbl.flgs && font_print(path, fp) == 0;
+	            subsets.n_done < 64 && attr->glyph_tbl.flgs && tk_file_id(path, fp) == 0;
 	if (keyed) {
 		/* The subset tag ("HPDFAA+", by the order fonts were loaded) is written
 		 * into the font's name table, so it is part of the key, as are the
@@ -1800,9 +1782,21 @@ static int add_output_intent(pdf_dev *dev, const tk_doc *doc)
 		}
 		/* A profile is mostly colour tables that deflate barely shrinks; zlib's
 		 * default level takes three times as long as Z_BEST_SPEED for a
-		 * stream 0.7 % smaller. */
+		 * stream 0.7 % smaller. The compressed profile is kept in the build's
+		 * cache under the file's identity (the same bytes as compressing it). */
 		size_t zlen = 0;
-		unsigned char *z = tk_deflate(icc, len, Z_BEST_SPEED, 1, &zlen);
+		unsigned char id[TK_FILE_ID], key[TK_PIXCACHE_KEY];
+		const void *parts[1] = {id};
+		size_t lens[1] = {sizeof id};
+		int keyed = doc->cache && tk_file_id(doc->icc_path, id) == 0 &&
+		            tk_pixcache_key_of(doc->cache, "output intent profile", parts, lens, 1,
+		                               key) == 0;
+		unsigned char *z = keyed ? tk_pixcache_blob_get(doc->cache, key, &zlen) : NULL;
+		if (!z) {
+			z = tk_deflate(icc, len, Z_BEST_SPEED, 1, &zlen);
+			if (z && keyed)
+				tk_pixcache_blob_put(doc->cache, key, z, zlen);
+		}
 		free(icc);
 		if (!z || zlen > 0xFFFFFFFFu) {
 			free(z);

@@ -9,7 +9,8 @@
  *
  * An entry is found by a SHA-256 (GLib's GChecksum) of everything the result
  * depends on: the picture file's bytes (not its name or time), the size it is
- * resampled to, the bytes of the CMYK profile, and trykk's own build (the GNU
+ * resampled to, the CMYK profile (its file's identity, tk_file_id), and trykk's
+ * own build (the GNU
  * build id of the running program, so a rebuilt trykk never reads what an older
  * one wrote). An entry ends with a SHA-256 of its own bytes; one that is short,
  * damaged or for another key is ignored and written again. Pictures whose loading
@@ -126,6 +127,21 @@ static void digest(GChecksum *ck, unsigned char out[SHA])
 	g_checksum_get_digest(ck, out, &len);
 }
 
+int tk_file_id(const char *path, unsigned char out[TK_FILE_ID])
+{
+	struct stat st;
+	memset(out, 0, TK_FILE_ID);
+	if (!path || stat(path, &st) != 0)
+		return -1;
+	uint64_t v[4] = {(uint64_t)st.st_size,
+	                 (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec,
+	                 (uint64_t)st.st_ino, (uint64_t)st.st_dev};
+	for (int k = 0; k < 4; k++)
+		for (int i = 0; i < 8; i++)
+			out[8 * k + i] = (unsigned char)(v[k] >> (8 * i));
+	return 0;
+}
+
 tk_pixcache *tk_pixcache_new(tk_arena *a, const char *out_dir, const char *profile)
 {
 	const char *env = getenv("TRYKK_CACHE");
@@ -147,8 +163,10 @@ tk_pixcache *tk_pixcache_new(tk_arena *a, const char *out_dir, const char *profi
 	g_checksum_update(ck, id.p, (gssize)id.n);
 	int bad = 0;
 	if (profile) {
+		unsigned char id[TK_FILE_ID];
 		g_checksum_update(ck, (const guchar *)"profile", 8);
-		bad = hash_file(ck, profile);
+		bad = tk_file_id(profile, id);
+		g_checksum_update(ck, id, TK_FILE_ID);
 	}
 	tk_pixcache *pc = TK_NEW(a, tk_pixcache);
 	pc->a = a;

@@ -31,6 +31,12 @@ int tk_pixcache_unpack(tk_arena *a, tk_image *img);
  * tk_pixcache_flush. img must live until then. */
 void tk_pixcache_put(tk_pixcache *pc, const unsigned char key[TK_PIXCACHE_KEY],
                      const tk_image *img, int src_w, int src_h);
+/* What identifies a file without reading it: its size, modification time (ns),
+ * inode and device, as make and ninja judge files (hashing a 0.7 MB profile or a
+ * font on every build would cost more than some of what is kept saves). Returns
+ * 0, or -1 (out zeroed) when the file cannot be found. */
+#define TK_FILE_ID 32
+int tk_file_id(const char *path, unsigned char out[TK_FILE_ID]);
 /* Other things kept between builds (the print PDF's font subsets): a key made of
  * the build's base key, kind and n parts of data (SHA-256). Returns 0 or -1. */
 int tk_pixcache_key_of(const tk_pixcache *pc, const char *kind, const void *const *parts,

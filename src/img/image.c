@@ -961,43 +961,70 @@ static void deflate_run(piece *p, const unsigned char *start, z_stream *zp)
 	p->out_len = zp->total_out;
 }
 
-/* A z_stream kept for the calling thread's single-piece deflates (a page's
- * content, a font): setting one up costs more than compressing a few kilobytes
- * (its 256 KiB of tables are allocated and cleared), and deflateReset gives the
- * state deflateInit2 gives, so the bytes are the same. Taken with a trylock; a
- * caller that finds it busy makes its own. Freed at exit. */
+/* Z_streams kept for single-piece deflates (a page's content, a font): setting
+ * one up costs more than compressing a few kilobytes (its tables are allocated,
+ * and Debian's zlib clears the hash table a byte at a time, 64 KiB for the
+ * default memLevel, on every reset). Small inputs get a window and a hash table
+ * to their size: a page of a business card (a few kilobytes) clears 8 KiB, not
+ * 64. The bytes depend only on the input and the level (the class follows from
+ * the length), and deflateReset gives the state deflateInit2 gives. Taken with a
+ * trylock; a caller that finds the lock taken makes its own. Freed at exit. */
+#define KEPT_CLASSES 3
+static const struct {
+	size_t max_len;   /* inputs up to this length */
+	int window_bits, mem_level;
+} kept_class[KEPT_CLASSES] = {{1024 - 262, 10, 3}, {8192 - 262, 13, 5}, {(size_t)-1, 15, 8}};
+
 static struct {
 	pthread_mutex_t mu;
-	z_stream z;
-	int level;    /* -1: not set up */
-} kept = {PTHREAD_MUTEX_INITIALIZER, {0}, -1};
+	z_stream z[KEPT_CLASSES];
+	int level[KEPT_CLASSES]; /* -1: not set up */
+} kept = {PTHREAD_MUTEX_INITIALIZER, {{0}}, {-1, -1, -1}};
+
+static int class_of(size_t len)
+{
+	int c = 0;
+	while (c + 1 < KEPT_CLASSES && len > kept_class[c].max_len)
+		c++;
+	return c;
+}
 
 static void kept_free(void)
 {
-	if (kept.level >= 0)
-		deflateEnd(&kept.z);
-	kept.level = -1;
+	for (int c = 0; c < KEPT_CLASSES; c++)
+		if (kept.level[c] >= 0) {
+			deflateEnd(&kept.z[c]);
+			kept.level[c] = -1;
+		}
 }
 
-/* The kept stream reset for level (locked; kept_put unlocks), or NULL. */
-static z_stream *kept_get(int level)
+static int init_class(z_stream *z, int level, int c)
+{
+	memset(z, 0, sizeof *z);
+	/* Raw deflate (no header): tk_deflate writes the zlib header and trailer. */
+	return deflateInit2(z, level, Z_DEFLATED, -kept_class[c].window_bits,
+	                    kept_class[c].mem_level, Z_DEFAULT_STRATEGY);
+}
+
+/* The kept stream of class c reset for level (locked: the caller unlocks), or
+ * NULL. */
+static z_stream *kept_get(int level, int c)
 {
 	if (pthread_mutex_trylock(&kept.mu) != 0)
 		return NULL;
-	if (kept.level == level && deflateReset(&kept.z) == Z_OK)
-		return &kept.z;
-	if (kept.level < 0) {
-		static int registered;
-		if (!registered && atexit(kept_free) == 0)
-			registered = 1;
-	} else {
-		deflateEnd(&kept.z);
-		kept.level = -1;
+	z_stream *z = &kept.z[c];
+	if (kept.level[c] == level && deflateReset(z) == Z_OK)
+		return z;
+	static int registered;
+	if (!registered && atexit(kept_free) == 0)
+		registered = 1;
+	if (kept.level[c] >= 0) {
+		deflateEnd(z);
+		kept.level[c] = -1;
 	}
-	memset(&kept.z, 0, sizeof kept.z);
-	if (deflateInit2(&kept.z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK) {
-		kept.level = level;
-		return &kept.z;
+	if (init_class(z, level, c) == Z_OK) {
+		kept.level[c] = level;
+		return z;
 	}
 	pthread_mutex_unlock(&kept.mu);
 	return NULL;
@@ -1005,12 +1032,13 @@ static z_stream *kept_get(int level)
 
 static void deflate_piece(piece *p, const unsigned char *start, int level, int keep)
 {
-	z_stream own, *zp = keep ? kept_get(level) : NULL;
+	/* A piece of a larger input is primed with the window before it: the full
+	 * window and table. */
+	int c = keep ? class_of(p->len) : KEPT_CLASSES - 1;
+	z_stream own, *zp = keep ? kept_get(level, c) : NULL;
 	if (!zp) {
 		zp = &own;
-		memset(&own, 0, sizeof own);
-		/* Raw deflate (no header): the pieces are joined into one stream. */
-		if (deflateInit2(&own, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		if (init_class(&own, level, c) != Z_OK) {
 			p->failed = 1;
 			return;
 		}
@@ -1022,7 +1050,6 @@ static void deflate_piece(piece *p, const unsigned char *start, int level, int k
 		pthread_mutex_unlock(&kept.mu);
 	p->adler = adler32(adler32(0L, Z_NULL, 0), p->in, (uInt)p->len);
 }
-
 
 static void *deflate_worker(void *arg)
 {

@@ -15,7 +15,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define HYPH_DIR "/usr/share/hyphen/"
 
@@ -52,8 +51,8 @@ void tk_hyph_free(tk_hyph *h)
  * for the Norwegian patterns some 84 million instructions, a sixth of a booklet's
  * build. The machine (hyphen.h's structures, which libhyphen frees with free())
  * is kept in the build's cache, dumped as plain data, under a key made of the
- * pattern file and libhyphen's library file (their size, time, inode and device)
- * and trykk's build. A dump that does not read back whole is ignored. */
+ * pattern file and libhyphen's library file (their identity, tk_file_id) and
+ * trykk's build. A dump that does not read back whole is ignored. */
 
 static void put32(tk_buf *b, uint32_t v)
 {
@@ -213,33 +212,19 @@ static HyphenDict *undump(const unsigned char *data, size_t len)
 	return first;
 }
 
-/* Size, time, inode and device of a file (zeros when it cannot be read). */
-static void identity(const char *path, uint64_t out[4])
-{
-	struct stat st;
-	memset(out, 0, 4 * sizeof *out);
-	if (path && stat(path, &st) == 0) {
-		out[0] = (uint64_t)st.st_size;
-		out[1] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
-		out[2] = (uint64_t)st.st_ino;
-		out[3] = (uint64_t)st.st_dev;
-	}
-}
-
 static HyphenDict *load(tk_hyph *h, const char *path)
 {
-	unsigned char key[TK_PIXCACHE_KEY];
-	uint64_t ids[8];
-	identity(path, ids);
+	unsigned char key[TK_PIXCACHE_KEY], ids[2 * TK_FILE_ID];
 	Dl_info info;
+	int have = tk_file_id(path, ids) == 0;
 	union {
 		HyphenDict *(*fn)(const char *);
 		void *p;
 	} lib = {hnj_hyphen_load}; /* where libhyphen's code is: its library file */
-	identity(dladdr(lib.p, &info) ? info.dli_fname : NULL, ids + 4);
+	have = have && dladdr(lib.p, &info) && tk_file_id(info.dli_fname, ids + TK_FILE_ID) == 0;
 	const void *parts[2] = {path, ids};
 	size_t lens[2] = {strlen(path), sizeof ids};
-	int keyed = h->cache && ids[0] && ids[4] &&
+	int keyed = h->cache && have &&
 	            tk_pixcache_key_of(h->cache, "hyphenation patterns", parts, lens, 2, key) == 0;
 	if (keyed) {
 		size_t len = 0;
