@@ -22,6 +22,11 @@
 #   OUTPUTS=all bench/run.sh     every output (print, sheets, screen PDF, PNG proofs:
 #                                trykk's default) instead of --only print; the pages
 #                                and bytes columns still count the print PDFs
+#   CACHE=cold bench/run.sh      every run a first build: no build cache
+#                                (TRYKK_CACHE=off). The default, CACHE=warm, is a
+#                                rebuild: the warm-up run fills OUT/.trykk-cache
+#                                (converted pictures, font subsets, hyphenation
+#                                patterns, the profile) and the measured runs read it
 #
 # Times are wall-clock on a shared machine: other processes skew them, which is why
 # the median is kept and the load average is written down. Instruction counts
@@ -33,6 +38,12 @@ RUNS=${RUNS:-5}
 TRYKK=${TRYKK:-./trykk}
 RESULTS=${RESULTS:-bench/results.md}
 OUTPUTS=${OUTPUTS:-print}
+CACHE=${CACHE:-warm}
+case $CACHE in
+warm) CACHE_ENV="TRYKK_CACHE=" ;;
+cold) CACHE_ENV="TRYKK_CACHE=off" ;;
+*) echo "bench: CACHE is warm or cold" >&2; exit 2 ;;
+esac
 case $OUTPUTS in
 print) ONLY="--only print" ;;
 all) ONLY="" ;;
@@ -80,7 +91,7 @@ run_once() {
 	local content=$1 log=$2 rc
 	if [ -n "$TIME_BIN" ]; then
 		( ulimit -v "$MEM_LIMIT_KB"
-		  "$TIME_BIN" -f '%e %U %S %M' -o "$log.one" \
+		  env "$CACHE_ENV" "$TIME_BIN" -f '%e %U %S %M' -o "$log.one" \
 		      "$TRYKK" build $ONLY -q -o "$OUT" "$content" ) 2>>"$log.err"
 		rc=$?
 		awk -v rc=$rc '{printf "%s %.3f %s %d\n", $1, $2 + $3, $4, rc}' "$log.one" >>"$log"
@@ -88,7 +99,7 @@ run_once() {
 		local t0 t1
 		t0=$(date +%s.%N)
 		( ulimit -v "$MEM_LIMIT_KB"
-		  "$TRYKK" build $ONLY -q -o "$OUT" "$content"
+		  env "$CACHE_ENV" "$TRYKK" build $ONLY -q -o "$OUT" "$content"
 		  times >"$log.times" ) 2>>"$log.err"
 		rc=$?
 		t1=$(date +%s.%N)
@@ -127,6 +138,11 @@ trap 'rm -rf "$tmp"' EXIT
 	echo "- trykk: $("$TRYKK" --version 2>/dev/null), commit $commit$dirty ($TRYKK)"
 	echo "- each job: \`trykk build ${ONLY:-(all outputs)}\`, 1 warm-up + $RUNS runs; median wall and" \
 	     "CPU (user+sys) time, largest peak RSS"
+	if [ "$CACHE" = warm ]; then
+		echo "- build cache: warm (rebuilds: the warm-up run filled OUT/.trykk-cache)"
+	else
+		echo "- build cache: cold (TRYKK_CACHE=off: every run is a first build)"
+	fi
 	echo "- load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo
 	echo "| job | pages | wall (s) | CPU (s) | peak RSS (MB) | PDF bytes | pages/s | Ir (M) |"

@@ -634,6 +634,21 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
 	return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
+/* Replaces what a libharu memory stream holds with n bytes, in one block of
+ * exactly that size: libharu's blocks are 4 KiB, and a document holds thousands
+ * of small compressed page streams until it is saved. */
+static HPDF_STATUS fill_stream(HPDF_Stream s, const void *data, size_t n)
+{
+	HPDF_MemStream_FreeData(s);
+	HPDF_MemStreamAttr ma = s->attr;
+	if (n > 0 && n <= 0xFFFFFFFFu) {
+		/* no block and no room: the next write makes a block of n bytes */
+		ma->buf_siz = (HPDF_UINT)n;
+		ma->w_pos = ma->buf_siz;
+	}
+	return HPDF_Stream_Write(s, data, (HPDF_UINT)n);
+}
+
 /* Compresses what a libharu stream dictionary holds (in memory) at
  * Z_BEST_SPEED, in place, and marks it so that libharu writes it as it is. A
  * stream of another kind is left to libharu. */
@@ -660,8 +675,7 @@ static HPDF_STATUS deflate_in_place(HPDF_Dict dict)
 		free(z);
 		return HPDF_ZLIB_ERROR;
 	}
-	HPDF_MemStream_FreeData(s);
-	HPDF_STATUS st = HPDF_Stream_Write(s, z, (HPDF_UINT)zlen);
+	HPDF_STATUS st = fill_stream(s, z, zlen);
 	free(z);
 	if (st == HPDF_OK) {
 		dict->filter = HPDF_STREAM_FILTER_NONE;
@@ -906,7 +920,7 @@ static HPDF_Dict image_xobject(pdf_dev *dev, const unsigned char *px, int w, int
 	          hp(dev, HPDF_Dict_AddNumber(im, "Width", w)) ||
 	          hp(dev, HPDF_Dict_AddNumber(im, "Height", h)) ||
 	          hp(dev, HPDF_Dict_AddNumber(im, "BitsPerComponent", 8)) ||
-	          hp(dev, HPDF_Stream_Write(im->stream, z ? z : given_z, (HPDF_UINT)zlen));
+	          hp(dev, fill_stream(im->stream, z ? z : given_z, zlen));
 	free(z);
 	return bad ? NULL : im;
 }

@@ -55,6 +55,7 @@ typedef struct tk_engine {
 	const char **record_names;
 	int n_record_names;
 	int varies;
+	struct tk_page *marks_body; /* data merge: the crop marks, shared (page.c) */
 	/* state while laying out */
 	tk_doc *doc;
 	const char *page_label;    /* folio of the page being made ("" on pages without) */

@@ -84,6 +84,10 @@ int tk_layout_label_memo(tk_arena *a, tk_diag *d, tk_shaper *sh, tk_label_memo *
 	 * worth having between a figure and its neighbours in a slug line.) */
 	int n = (int)strlen(text);
 	double pen = 0;
+	/* The pieces' glyphs go into one run while font, size and colour stay (one
+	 * item per slug line, not one per digit). */
+	tk_glyph_run *acc = NULL;
+	int acc_cap = 0;
 	for (int i = 0; i < n;) {
 		int k = i + 1;
 		if (m && !(text[i] >= '0' && text[i] <= '9'))
@@ -96,19 +100,33 @@ int tk_layout_label_memo(tk_arena *a, tk_diag *d, tk_shaper *sh, tk_label_memo *
 			return -1;
 		double w = 0;
 		for (int r = 0; r < ln->n_runs; r++) {
-			tk_glyph_run *run = TK_NEW(a, tk_glyph_run);
-			*run = ln->runs[r];
-			run->glyphs = TK_NEWN(a, tk_glyph, run->n);
-			for (int g = 0; g < run->n; g++) {
-				run->glyphs[g] = ln->runs[r].glyphs[g];
-				if (ln->runs[r].glyphs[g].x + ln->runs[r].glyphs[g].advance > w)
-					w = ln->runs[r].glyphs[g].x + ln->runs[r].glyphs[g].advance;
-				run->glyphs[g].x += (float)(x + pen);
-				run->glyphs[g].y += (float)y;
+			const tk_glyph_run *src = &ln->runs[r];
+			if (!acc || acc->font != src->font || acc->size != src->size ||
+			    acc->tracking != src->tracking ||
+			    memcmp(&acc->color, &src->color, sizeof acc->color) != 0) {
+				acc = TK_NEW(a, tk_glyph_run);
+				*acc = *src;
+				acc->n = 0;
+				acc_cap = src->n > 16 ? src->n : 16;
+				acc->glyphs = TK_NEWN(a, tk_glyph, acc_cap);
+				tk_item *it = tk_dl_add(a, page, TK_ITEM_GLYPHS);
+				it->run = acc;
+				it->is_mark = mark;
 			}
-			tk_item *it = tk_dl_add(a, page, TK_ITEM_GLYPHS);
-			it->run = run;
-			it->is_mark = mark;
+			if (acc->n + src->n > acc_cap) {
+				int cap = (acc->n + src->n) * 2;
+				acc->glyphs = tk_arena_grow(a, acc->glyphs, (size_t)acc->n, (size_t)cap,
+				                            sizeof(tk_glyph));
+				acc_cap = cap;
+			}
+			for (int g = 0; g < src->n; g++) {
+				tk_glyph gl = src->glyphs[g];
+				if (gl.x + gl.advance > w)
+					w = gl.x + gl.advance;
+				gl.x += (float)(x + pen);
+				gl.y += (float)y;
+				acc->glyphs[acc->n++] = gl;
+			}
 		}
 		pen += w;
 		i = k;

@@ -594,6 +594,29 @@ static void draw_frames(composer *c, tk_page *page, const tk_pagespec *spec)
 	}
 }
 
+/* Crop marks. In a data merge every page has the same ones: they are made once,
+ * as a shared body (dl.h) placed on each page, and marked so that only the
+ * print output shows them. */
+static void marks(tk_engine *e, tk_page *page)
+{
+	if (!e->record || page->slug <= 0) {
+		tk_marks_add(e->a, page);
+		return;
+	}
+	tk_page *b = e->marks_body;
+	if (!b || b->w != page->w || b->h != page->h || b->bleed != page->bleed ||
+	    b->slug != page->slug) {
+		b = tk_dl_page_new(e->a, NULL, page->w, page->h, page->bleed, page->slug);
+		b->shared = 1;
+		tk_marks_add(e->a, b);
+		e->marks_body = b;
+	}
+	tk_item *it = tk_dl_add(e->a, page, TK_ITEM_PAGE);
+	it->page = b;
+	it->matrix = TK_IDENTITY;
+	it->is_mark = 1;
+}
+
 static tk_page *new_page(tk_engine *e, int folio)
 {
 	const tk_layout *l = e->layout;
@@ -674,7 +697,7 @@ static int flow_pages(composer *c, const tk_pagespec *sp)
 		draw_frames(c, page, side);
 		draw_frames(c, page, sp);
 		emit(e, &fl, mark, fl.n, 0);
-		tk_marks_add(e->a, page);
+		marks(e, page);
 		if (flow_errors(e, &fl, ff) < 0)
 			return -1;
 	}
@@ -905,7 +928,7 @@ static void fixed_page(composer *c, const tk_pagespec *sp)
 	for (int i = 0; e->record && i < c->n_bodies; i++)
 		if (c->bodies[i].sp == sp && c->bodies[i].side == side) {
 			place_body(e, page, c->bodies[i].body);
-			tk_marks_add(e->a, page);
+			marks(e, page);
 			return;
 		}
 	const tk_pagespec *specs[2] = {side, sp};
@@ -924,7 +947,7 @@ static void fixed_page(composer *c, const tk_pagespec *sp)
 		c->bodies[c->n_bodies++] = (struct shared_body){sp, side, body};
 		place_body(e, page, body);
 	}
-	tk_marks_add(e->a, page);
+	marks(e, page);
 }
 
 /* The table of contents: headings down to the frame's level, each with its page
@@ -1153,7 +1176,7 @@ static void layout_pages(composer *c)
 			tk_page *page = new_page(e, 0);
 			const tk_pagespec *side = master_side(e, l->pad_master, page->index);
 			draw_frames(c, page, side);
-			tk_marks_add(e->a, page);
+			marks(e, page);
 		}
 	}
 	for (int i = 0; i < l->n_pages; i++)
