@@ -314,4 +314,37 @@ equals "unused record field: exit 0, PDF written" "$? $(test -s "$OUT/typo/typo.
 contains "unused record field: warned at the field, with a suggestion" "$(cat "$OUT/typo.err")" \
 	"typo.yaml:5:13: warning: field 'tittel' is not shown by any frame of the layout (did you mean 'title'?)"
 
+# --- pages the records share ----------------------------------------------------------
+# A back that shows nothing of the record is laid out once and drawn once: the print PDF
+# holds it as one form XObject (and the crop marks as another), placed on every back.
+qpdf --qdf --object-streams=disable "$pdf" "$OUT/shared.qdf.pdf" 2>/dev/null
+equals "print PDF: the back and the crop marks are drawn once each (2 forms)" \
+	"$(grep -a -c '/Subtype /Form' "$OUT/shared.qdf.pdf")" "2"
+pdftoppm -r 101.6 -png -f $((2 * n)) -l $((2 * n)) -x 44 -y 44 -W 340 -H 220 -singlefile "$pdf" \
+	"$OUT/last-back"
+check "the last back looks as the first" ./build/pngdiff "$OUT/last-back.png" "tests/e2e/ref/$doc-2.png" 0.5
+# A back that shows a field of the record, or the page number, is each record's own.
+mkdir -p "$OUT/own"
+awk '{ print } /^  - name: bakside$/ { getline; print
+	print "      - {name: eier, text: \"{name} {page}\", markdown: false, style: guide-url,"
+	print "         x: 4mm, y: 45mm, width: 80mm, height: 5mm, fit: {min: 4pt, max: 7.5pt}}" }' \
+	layouts/visittkort.yaml \
+	> "$OUT/own/visittkort-own.yaml"
+sed "s|^layout: visittkort$|layout: $OUT/own/visittkort-own.yaml|" "$content" > "$OUT/own/own.yaml"
+./trykk build -q --only print -o "$OUT/own" "$OUT/own/own.yaml" 2>"$OUT/own.err"
+equals "back with {name} {page}: builds" "$? $(cat "$OUT/own.err")" "0 "
+qpdf --qdf --object-streams=disable "$OUT/own/own.pdf" "$OUT/own.qdf.pdf" 2>/dev/null
+equals "back with {name} {page}: only the crop marks are shared (1 form)" \
+	"$(grep -a -c '/Subtype /Form' "$OUT/own.qdf.pdf")" "1"
+k=0
+out=""
+while IFS= read -r name; do
+	k=$((k + 1))
+	case "$(page_text "$OUT/own/own.pdf" $((2 * k)))" in
+	*"$name $((2 * k))"*) ;;
+	*) out="$out card $k" ;;
+	esac
+done < "$OUT/names"
+equals "back with {name} {page}: every back shows its own name and page" "$out" ""
+
 finish
