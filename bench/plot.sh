@@ -1,16 +1,16 @@
 #!/bin/sh
 # bench/plot.sh - time and peak memory against the number of business cards (100,
 # 1,000, 10,000), from bench/results.md (now), bench/results-before.md (the build
-# before the performance work, 4d6f7fc) and bench/results-mid.md (after its first
-# round, 969019a), each when present, drawn by gnuplot into docs/img/performance.png.
+# before the performance work, 4d6f7fc) and bench/results-round3.md (after its third
+# round, 1160215), each when present, drawn by gnuplot into docs/img/performance.png.
 # Without gnuplot (Debian: gnuplot-nox) it says so and leaves the picture as it is.
 #
-#   bench/plot.sh [NOW.md [BEFORE.md [MID.md]]]
+#   bench/plot.sh [NOW.md [BEFORE.md [ROUND3.md]]]
 set -eu
 cd "$(dirname "$0")/.."
 now=${1:-bench/results.md}
 before=${2:-bench/results-before.md}
-mid=${3:-bench/results-mid.md}
+mid=${3:-bench/results-round3.md}
 png=docs/img/performance.png
 if ! command -v gnuplot >/dev/null 2>&1; then
 	echo "bench: gnuplot is not installed (apt-get install gnuplot-nox); $png not redrawn" >&2
@@ -35,8 +35,8 @@ if [ -s "$tmp/before" ]; then
 	plot_before_m=", '$tmp/before' using 1:3 with linespoints lw 2 pt 6 lc rgb '#b03030' title 'before (4d6f7fc)'"
 fi
 if [ -s "$tmp/mid" ]; then
-	plot_before_t="$plot_before_t, '$tmp/mid' using 1:2 with linespoints lw 2 pt 4 lc rgb '#d08a20' title 'first round (969019a)'"
-	plot_before_m="$plot_before_m, '$tmp/mid' using 1:3 with linespoints lw 2 pt 4 lc rgb '#d08a20' title 'first round (969019a)'"
+	plot_before_t="$plot_before_t, '$tmp/mid' using 1:2 with linespoints lw 2 pt 4 lc rgb '#d08a20' title 'third round (1160215)'"
+	plot_before_m="$plot_before_m, '$tmp/mid' using 1:3 with linespoints lw 2 pt 4 lc rgb '#d08a20' title 'third round (1160215)'"
 fi
 mkdir -p docs/img
 gnuplot <<EOF
