@@ -649,6 +649,43 @@ static HPDF_STATUS fill_stream(HPDF_Stream s, const void *data, size_t n)
 	return HPDF_Stream_Write(s, data, (HPDF_UINT)n);
 }
 
+/* The bytes of a libharu memory stream (malloc'd, *len bytes), or NULL. */
+static unsigned char *stream_bytes(HPDF_Stream s, size_t *len)
+{
+	size_t n = s->size, at = 0;
+	unsigned char *raw = tk_xmalloc(n ? n : 1);
+	HPDF_UINT count = HPDF_MemStream_GetBufCount(s);
+	for (HPDF_UINT i = 0; i < count && at < n; i++) {
+		HPDF_UINT blen = 0;
+		HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(s, i, &blen);
+		if (!p || blen > n - at)
+			break;
+		memcpy(raw + at, p, blen);
+		at += blen;
+	}
+	if (at != n) {
+		free(raw);
+		return NULL;
+	}
+	*len = n;
+	return raw;
+}
+
+/* What a libharu memory stream holds, compressed at Z_BEST_SPEED (malloc'd,
+ * *zlen bytes, at most 4 GiB), or NULL. */
+static unsigned char *stream_deflated(HPDF_Stream s, size_t *zlen)
+{
+	size_t n = 0;
+	unsigned char *raw = stream_bytes(s, &n);
+	unsigned char *z = raw ? tk_deflate(raw, n, Z_BEST_SPEED, 1, zlen) : NULL;
+	free(raw);
+	if (z && *zlen > 0xFFFFFFFFu) {
+		free(z);
+		z = NULL;
+	}
+	return z;
+}
+
 /* Compresses what a libharu stream dictionary holds (in memory) at
  * Z_BEST_SPEED, in place, and marks it so that libharu writes it as it is. A
  * stream of another kind is left to libharu. */
@@ -657,24 +694,10 @@ static HPDF_STATUS deflate_in_place(HPDF_Dict dict)
 	HPDF_Stream s = dict->stream;
 	if (!s || s->type != HPDF_STREAM_MEMORY || dict->write_fn)
 		return HPDF_OK; /* not in memory, or compressed here already */
-	size_t n = s->size, at = 0;
-	unsigned char *raw = tk_xmalloc(n ? n : 1);
-	HPDF_UINT count = HPDF_MemStream_GetBufCount(s);
-	for (HPDF_UINT i = 0; i < count && at < n; i++) {
-		HPDF_UINT len = 0;
-		HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(s, i, &len);
-		if (!p || len > n - at)
-			break;
-		memcpy(raw + at, p, len);
-		at += len;
-	}
 	size_t zlen = 0;
-	unsigned char *z = at == n ? tk_deflate(raw, n, Z_BEST_SPEED, 1, &zlen) : NULL;
-	free(raw);
-	if (!z || zlen > 0xFFFFFFFFu) {
-		free(z);
+	unsigned char *z = stream_deflated(s, &zlen);
+	if (!z)
 		return HPDF_ZLIB_ERROR;
-	}
 	HPDF_STATUS st = fill_stream(s, z, zlen);
 	free(z);
 	if (st == HPDF_OK) {
@@ -709,26 +732,6 @@ static struct {
 
 typedef HPDF_STATUS (*save_font_fn)(HPDF_FontDef, HPDF_Stream);
 
-static unsigned char *stream_bytes(HPDF_Stream s, size_t *len)
-{
-	size_t n = s->size, at = 0;
-	unsigned char *raw = tk_xmalloc(n ? n : 1);
-	HPDF_UINT count = HPDF_MemStream_GetBufCount(s);
-	for (HPDF_UINT i = 0; i < count && at < n; i++) {
-		HPDF_UINT blen = 0;
-		HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(s, i, &blen);
-		if (!p || blen > n - at)
-			break;
-		memcpy(raw + at, p, blen);
-		at += blen;
-	}
-	if (at != n) {
-		free(raw);
-		return NULL;
-	}
-	*len = n;
-	return raw;
-}
 
 HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream)
 {
@@ -776,14 +779,11 @@ HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream
 	if (st != HPDF_OK || !keyed)
 		return st;
 	/* Kept compressed, and the stream made compressed at once. */
-	unsigned char *raw = stream_bytes(stream, &len);
+	len = stream->size;
 	size_t zlen = 0;
-	unsigned char *z = raw ? tk_deflate(raw, len, Z_BEST_SPEED, 1, &zlen) : NULL;
-	free(raw);
-	if (!z || zlen > 0xFFFFFFFFu) {
-		free(z);
+	unsigned char *z = stream_deflated(stream, &zlen);
+	if (!z)
 		return st; /* left to deflate_in_place */
-	}
 	unsigned char *blob = tk_xmalloc(zlen + 8);
 	for (int i = 0; i < 8; i++)
 		blob[i] = (unsigned char)((unsigned long long)len >> (8 * i));

@@ -481,17 +481,27 @@ int tk_pixcache_key_of(const tk_pixcache *pc, const char *kind, const void *cons
 #define BLOB_MAGIC "trykk-cache-blob 1\n"
 #define BLOB_MAGIC_LEN (sizeof BLOB_MAGIC - 1)
 
-static void blob_sum(const unsigned char *p, size_t n, unsigned char out[4])
+/* CRC-32 of n more bytes (zlib takes at most 4 GiB a call). */
+static uLong crc_more(uLong c, const unsigned char *p, size_t n)
 {
-	uLong c = crc32(0L, Z_NULL, 0);
 	while (n > 0) {
 		uInt k = n > 0x40000000u ? 0x40000000u : (uInt)n;
 		c = crc32(c, p, k);
 		p += k;
 		n -= k;
 	}
+	return c;
+}
+
+static void put_crc(uLong c, unsigned char out[4])
+{
 	for (int i = 0; i < 4; i++)
 		out[i] = (unsigned char)(c >> (8 * i));
+}
+
+static void blob_sum(const unsigned char *p, size_t n, unsigned char out[4])
+{
+	put_crc(crc_more(crc32(0L, Z_NULL, 0), p, n), out);
 }
 
 unsigned char *tk_pixcache_blob_get(const tk_pixcache *pc,
@@ -546,16 +556,7 @@ static void blob_write(tk_pixcache *pc, const blob *bl)
 	memcpy(head, BLOB_MAGIC, BLOB_MAGIC_LEN);
 	memcpy(head + BLOB_MAGIC_LEN, key, SHA);
 	put64(head + BLOB_MAGIC_LEN + SHA, len);
-	uLong c = crc32(0L, head, sizeof head);
-	const unsigned char *p = data;
-	for (size_t left = len; left > 0;) {
-		uInt k = left > 0x40000000u ? 0x40000000u : (uInt)left;
-		c = crc32(c, p, k);
-		p += k;
-		left -= k;
-	}
-	for (int i = 0; i < 4; i++)
-		sum[i] = (unsigned char)(c >> (8 * i));
+	put_crc(crc_more(crc_more(crc32(0L, Z_NULL, 0), head, sizeof head), data, len), sum);
 	const unsigned char *parts[3] = {head, data, sum};
 	size_t lens[3] = {sizeof head, len, 4};
 	tk_arena *scratch = tk_arena_new();
