@@ -210,6 +210,67 @@ static int make_dir(tk_diag *d, const char *dir)
 	return 0;
 }
 
+/* Slug lines of one document (and, in a data merge, the pipe its pages go to). */
+typedef struct slug_job {
+	tk_arena *a;
+	tk_diag *d;
+	tk_shaper *shaper;
+	const char *stem, *condition;
+	int total;            /* pages in the document */
+	int overrun;          /* more pages came than total */
+	tk_label_memo memo;
+	tk_pdf_pipe *pipe;
+} slug_job;
+
+/* The slug line: which file, which page, for which press, outside the bleed. */
+static void slug_line(slug_job *j, tk_page *pg)
+{
+	if (pg->slug < 5 * TK_MM)
+		return;
+	const char *label = tk_arena_printf(j->a, "%s  ·  side %d av %d  ·  %s", j->stem,
+	                                    pg->index + 1, j->total, j->condition);
+	tk_layout_label_memo(j->a, j->d, j->shaper, &j->memo, pg, 0,
+	                     pg->h + pg->bleed + pg->slug - 2.5 * TK_MM, 6, label, 1);
+}
+
+/* A page of a data merge, finished: its slug line, and on to the print PDF's
+ * thread. */
+static void page_done(void *ctx, tk_page *pg)
+{
+	slug_job *j = ctx;
+	if (pg->index >= j->total) {
+		j->overrun = 1;
+		return;
+	}
+	slug_line(j, pg);
+	tk_pdf_pipe_page(j->pipe, pg);
+}
+
+/* Whether the pages of a data merge can be handed on as they are finished: the
+ * count must be known before layout (every slug line says "page N of M"), so
+ * every record makes the layout's pages and nothing is added after the last. */
+static int pipeable(const tk_layout *l, const tk_content *c)
+{
+	if (c->n_records <= 0 || l->spread || l->pad_multiple > 1 || l->n_pages <= 0)
+		return 0;
+	for (int i = 0; i < l->n_pages; i++) {
+		const tk_pagespec *sp = &l->pages[i];
+		if (sp->flow || sp->last)
+			return 0;
+		for (int f = 0; f < sp->n_frames; f++)
+			if (sp->frames[f].kind == TK_FRAME_TOC)
+				return 0;
+	}
+	for (int m = 0; m < l->n_masters; m++) {
+		const tk_pagespec *sides[2] = {&l->masters[m].left, &l->masters[m].right};
+		for (int k = 0; k < 2; k++)
+			for (int f = 0; f < sides[k]->n_frames; f++)
+				if (sides[k]->frames[f].kind == TK_FRAME_TOC)
+					return 0;
+	}
+	return (long long)c->n_records * l->n_pages < 1000000000;
+}
+
 int tk_job_build(tk_session *s, const char *path)
 {
 	struct timespec t0, t1;
@@ -220,6 +281,8 @@ int tk_job_build(tk_session *s, const char *path)
 	tk_reader r = {.a = a, .d = d, .scale = 1, .paths = s->paths};
 	int rc = TK_EXIT_INPUT;
 	tk_color *color = NULL;
+	tk_pixcache *pixcache = NULL;
+	tk_pdf_pipe *pipe = NULL;
 
 	tk_node *croot = tk_yaml_load_file(a, d, path, NULL);
 	if (!croot)
@@ -265,33 +328,10 @@ int tk_job_build(tk_session *s, const char *path)
 	               .paths = s->paths};
 	/* Converted pictures are kept between builds in the output folder (a
 	 * preflight writes nothing, so it only reads them). */
-	tk_pixcache *pixcache = tk_pixcache_new(a, s->o.out_dir, icc);
+	pixcache = tk_pixcache_new(a, s->o.out_dir, icc);
 	tk_images_set_cache(e.images, pixcache);
 	tk_hyph_set_cache(s->hyph, pixcache);
 	tk_doc *doc = TK_NEW(a, tk_doc);
-	if (tk_layout_doc(&e, doc) < 0)
-		goto done;
-	/* Preflight: warnings are shown, errors stop the build before anything is
-	 * written; `trykk preflight` stops here (1) with nothing written. */
-	int pf = tk_preflight_job(doc, l, c, in_root(s, a, "fonts"), d);
-	if (pf != 0) {
-		rc = pf > 0 ? TK_EXIT_OK : TK_EXIT_INPUT;
-		goto done;
-	}
-	const char *stem0 = stem_of(a, path);
-	/* The slug line: which file, which page, for which press, outside the bleed. */
-	tk_label_memo memo = {0};
-	for (int i = 0; i < doc->n_pages; i++) {
-		tk_page *pg = doc->pages[i];
-		if (pg->slug < 5 * TK_MM)
-			continue;
-		const char *label = tk_arena_printf(a, "%s  ·  side %d av %d  ·  %s", stem0, i + 1,
-		                                    doc->n_pages, l->condition);
-		tk_layout_label_memo(a, d, s->shaper, &memo, pg, 0,
-		                     pg->h + pg->bleed + pg->slug - 2.5 * TK_MM, 6, label, 1);
-	}
-	tk_font **all_fonts;
-	tk_doc_collect_fonts(a, doc, tk_shaper_fonts(s->shaper, &all_fonts));
 	const char *stem = stem_of(a, path);
 	doc->title = c->title ? c->title : stem;
 	doc->author = c->author;
@@ -303,6 +343,39 @@ int tk_job_build(tk_session *s, const char *path)
 	doc->icc_path = icc;
 	doc->cache = pixcache;
 	doc->epoch = input_epoch();
+	/* A data merge's print PDF is rendered on a second thread while its pages
+	 * are laid out (out.h: same bytes); its slug lines are made as each page is
+	 * finished, since the page count is known before. */
+	slug_job sj = {.a = a, .d = d, .shaper = s->shaper, .stem = stem,
+	               .condition = l->condition};
+	if ((s->o.outputs & TK_OUT_PRINT) && !tk_preflight_stops() && pipeable(l, c) &&
+	    (pipe = tk_pdf_pipe_start(doc)) != NULL) {
+		sj.total = c->n_records * l->n_pages;
+		sj.pipe = pipe;
+		e.page_done = page_done;
+		e.page_done_ctx = &sj;
+	}
+	if (tk_layout_doc(&e, doc) < 0)
+		goto done;
+	if (pipe && (sj.overrun || doc->n_pages != sj.total)) {
+		tk_error(d, NULL, "%s: internal error: the data merge made %d pages, not the %d "
+		         "expected", path, doc->n_pages, sj.total);
+		goto done;
+	}
+	/* Preflight: warnings are shown, errors stop the build before anything is
+	 * written; `trykk preflight` stops here (1) with nothing written. */
+	int pf = tk_preflight_job(doc, l, c, in_root(s, a, "fonts"), d);
+	if (pf != 0) {
+		rc = pf > 0 ? TK_EXIT_OK : TK_EXIT_INPUT;
+		goto done;
+	}
+	if (!pipe) {
+		sj.total = doc->n_pages;
+		for (int i = 0; i < doc->n_pages; i++)
+			slug_line(&sj, doc->pages[i]);
+	}
+	tk_font **all_fonts;
+	tk_doc_collect_fonts(a, doc, tk_shaper_fonts(s->shaper, &all_fonts));
 
 	tk_doc *sheets = NULL;
 	if ((s->o.outputs & TK_OUT_PRINT) && l->impose != TK_IMPOSE_NONE) {
@@ -326,7 +399,14 @@ int tk_job_build(tk_session *s, const char *path)
 	/* The press sheets render in a second process while this one writes the pages
 	 * (out.h); written after them, as before. */
 	tk_pdf_bg *bg = sheets ? tk_pdf_print_start(sheets) : NULL;
-	if ((s->o.outputs & TK_OUT_PRINT) && tk_pdf_print_write(doc, print_path, d) < 0) {
+	if (pipe) {
+		int prc = tk_pdf_pipe_finish(pipe, print_path, d);
+		pipe = NULL;
+		if (prc < 0) {
+			tk_pdf_print_cancel(bg);
+			goto done;
+		}
+	} else if ((s->o.outputs & TK_OUT_PRINT) && tk_pdf_print_write(doc, print_path, d) < 0) {
 		tk_pdf_print_cancel(bg);
 		goto done;
 	}
@@ -359,6 +439,8 @@ int tk_job_build(tk_session *s, const char *path)
 		        doc->n_pages, doc->n_pages == 1 ? "" : "s",
 		        (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 done:
+	tk_pdf_pipe_cancel(pipe);
+	tk_pixcache_free(pixcache);
 	if (rc != TK_EXIT_OK && tk_diag_errors(d) == errors0)
 		tk_error(d, NULL, "%s: build failed (internal error: no reason was given)", path);
 	tk_color_free(color);

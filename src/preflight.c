@@ -722,6 +722,11 @@ void tk_preflight_configure(tk_findings *collect, int stop_after)
 	run_stop = stop_after;
 }
 
+int tk_preflight_stops(void)
+{
+	return run_stop;
+}
+
 int tk_preflight_job(const tk_doc *doc, const tk_layout *l, const tk_content *c,
                      const char *fonts_dir, tk_diag *d)
 {

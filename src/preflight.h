@@ -72,6 +72,8 @@ int tk_preflight(const tk_doc *doc, const tk_layout *l, const tk_preflight_opts 
  * whether builds stop after preflight without writing anything (`trykk
  * preflight`). Not thread-safe: one setting per process. */
 void tk_preflight_configure(tk_findings *collect, int stop_after);
+/* Whether builds stop after their preflight (trykk preflight): nothing is written. */
+int tk_preflight_stops(void);
 /* Runs tk_preflight with the configured settings. Returns -1 when it found errors
  * (the build stops), 1 when the build is to stop here successfully (preflight
  * only), 0 when the build goes on to write its outputs. */

@@ -54,10 +54,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -551,7 +551,7 @@ HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
 	 * so the segment of the last answer, or the one after it, is tried first;
 	 * the test is the binary search's own (first segment whose end >= unicode),
 	 * so a remembered segment of another font cannot give a wrong answer. */
-	static unsigned last;
+	static _Thread_local unsigned last;
 	unsigned n = cm->seg_count_x2 / 2u, lo = 0, hi = n; /* first end >= unicode */
 	if (last < n && cm->end_count[last] >= unicode &&
 	    (last == 0 || cm->end_count[last - 1] < unicode)) {
@@ -719,7 +719,9 @@ static HPDF_STATUS deflate_in_place(HPDF_Dict dict)
  * so this definition takes their place and calls libharu's own for a subset it
  * has not kept. The bytes are those libharu would write, compressed as
  * deflate_in_place compresses them. */
-static struct {
+/* One per thread: a document's print PDF may be written on a thread of its own
+ * (tk_pdf_pipe) while another is written here. */
+static _Thread_local struct {
 	tk_pixcache *cache;             /* of the document being written */
 	struct subset_font {
 		HPDF_FontDef def;
@@ -803,7 +805,7 @@ HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream
  * and deflates them at the default level: a fifth of a card job, twice (pages
  * and sheets). This hook runs libharu's and then compresses both at
  * Z_BEST_SPEED. libharu's hook is the same function for every such font. */
-static HPDF_Dict_BeforeWriteFunc font_before_write_libharu;
+static HPDF_Dict_BeforeWriteFunc font_before_write_libharu; /* set once, same value */
 
 static HPDF_STATUS font_before_write(HPDF_Dict font)
 {
@@ -2002,7 +2004,15 @@ static int fill_id(unsigned char *buf, size_t len)
 
 /* ---- the entry point ------------------------------------------------------- */
 
-static int build(pdf_dev *dev, const tk_doc *doc, unsigned char **out, size_t *out_len)
+/* Where build() takes its pages from: the document's list, or a pipe (pages
+ * handed over while layout goes on). NULL: no more pages. */
+typedef struct page_source {
+	const tk_page *(*next)(void *ctx);
+	void *ctx;
+} page_source;
+
+static int build(pdf_dev *dev, const tk_doc *doc, const page_source *src, unsigned char **out,
+                 size_t *out_len)
 {
 	HPDF_Doc pdf = dev->pdf;
 	snprintf(dev->what, sizeof dev->what, "setting up the document");
@@ -2014,11 +2024,18 @@ static int build(pdf_dev *dev, const tk_doc *doc, unsigned char **out, size_t *o
 	if (set_info(dev, doc) || add_output_intent(dev, doc) || add_id_placeholder(dev))
 		return -1;
 
-	for (int i = 0; i < doc->n_pages && !dev->base.failed; i++)
-		tk_dl_run_page(&dev->base, doc->pages[i]);
+	int n_pages = 0;
+	if (src) {
+		for (const tk_page *pg; (pg = src->next(src->ctx)) != NULL; n_pages++)
+			if (!dev->base.failed)
+				tk_dl_run_page(&dev->base, pg);
+	} else {
+		for (; n_pages < doc->n_pages && !dev->base.failed; n_pages++)
+			tk_dl_run_page(&dev->base, doc->pages[n_pages]);
+	}
 	if (dev->base.failed)
 		return -1;
-	if (doc->n_pages == 0) {
+	if (n_pages == 0) {
 		own_error(dev, "the document has no pages");
 		return -1;
 	}
@@ -2062,7 +2079,8 @@ static int build(pdf_dev *dev, const tk_doc *doc, unsigned char **out, size_t *o
 }
 
 /* Renders doc into *data (malloc'd, *len bytes). Returns 0 or -1 after reporting. */
-static int render(const tk_doc *doc, tk_diag *d, unsigned char **data, size_t *len)
+static int render(const tk_doc *doc, const page_source *src, tk_diag *d, unsigned char **data,
+                  size_t *len)
 {
 	pdf_dev dev;
 	memset(&dev, 0, sizeof dev);
@@ -2089,7 +2107,7 @@ static int render(const tk_doc *doc, tk_diag *d, unsigned char **data, size_t *l
 	}
 	*data = NULL;
 	*len = 0;
-	int rc = build(&dev, doc, data, len);
+	int rc = build(&dev, doc, src, data, len);
 	if (rc != 0)
 		report_hpdf(&dev);
 	HPDF_Free(dev.pdf);
@@ -2109,81 +2127,15 @@ int tk_pdf_print_write(const tk_doc *doc, const char *path, tk_diag *d)
 {
 	unsigned char *data;
 	size_t len;
-	int rc = render(doc, d, &data, &len);
+	int rc = render(doc, NULL, d, &data, &len);
 	if (rc == 0)
 		rc = tk_write_atomic(path, data, len, d);
 	free(data);
 	return rc;
 }
 
-/* ---- rendering in a second process ----------------------------------------- */
+/* ---- rendering on a thread of its own ------------------------------------------ */
 
-/* The renderer is a fork: it sees the display list as it was, renders, and puts
- * its result (status, length, bytes) in one unlinked temporary file and its
- * messages in another; the parent reads both back after waiting for it. Nothing
- * is written to the output folder by the renderer, so the order of the writes and
- * what a failure leaves behind are those of a serial build. */
-struct tk_pdf_bg {
-	pid_t pid;
-	FILE *result, *msgs;
-};
-
-tk_pdf_bg *tk_pdf_print_start(const tk_doc *doc)
-{
-	const char *env = getenv("TRYKK_JOBS");
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || (env && atoi(env) == 1))
-		return NULL;
-	tk_pdf_bg *bg = tk_xcalloc(1, sizeof *bg);
-	bg->result = tmpfile();
-	bg->msgs = tmpfile();
-	if (!bg->result || !bg->msgs)
-		goto fail;
-	fflush(NULL); /* nothing buffered may be written twice */
-	bg->pid = fork();
-	if (bg->pid < 0)
-		goto fail;
-	if (bg->pid == 0) {
-		/* Every message is kept; the parent's reporter filters by its level. */
-		tk_diag *cd = tk_diag_new(bg->msgs);
-		tk_diag_set_level(cd, TK_INFO);
-		unsigned char *data;
-		size_t len;
-		int rc = render(doc, cd, &data, &len);
-		fwrite(&rc, sizeof rc, 1, bg->result);
-		fwrite(&len, sizeof len, 1, bg->result);
-		int ok = rc != 0 || fwrite(data, 1, len, bg->result) == len;
-		ok = fflush(bg->result) == 0 && fflush(bg->msgs) == 0 && ok;
-		_exit(ok ? 0 : 1);
-	}
-	return bg;
-fail:
-	if (bg->result)
-		fclose(bg->result);
-	if (bg->msgs)
-		fclose(bg->msgs);
-	free(bg);
-	return NULL;
-}
-
-static void bg_free(tk_pdf_bg *bg)
-{
-	fclose(bg->result);
-	fclose(bg->msgs);
-	free(bg);
-}
-
-void tk_pdf_print_cancel(tk_pdf_bg *bg)
-{
-	if (!bg)
-		return;
-	kill(bg->pid, SIGKILL);
-	while (waitpid(bg->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	bg_free(bg);
-}
-
-/* Reports the renderer's messages ("trykk: SEVERITY: text", one a line, all
- * without a place: the backend has none to give) through d. */
 static void replay_messages(FILE *f, tk_diag *d)
 {
 	char line[4096];
@@ -2212,40 +2164,170 @@ static void replay_messages(FILE *f, tk_diag *d)
 	}
 }
 
+/* ---- rendering on a thread while layout goes on ------------------------------ */
+
+/* The print PDF of a data merge is rendered on a thread of its own while layout
+ * makes the next records' pages (out.h): pages are handed over as they are
+ * finished, through a queue, and the thread replays each into the same device in
+ * the same order as tk_pdf_print_write, so the bytes are the same. The thread
+ * touches nothing layout writes: finished pages are read-only, the device
+ * allocates with malloc, and its messages go to a reporter of its own (a temporary
+ * file), replayed to the caller's when it has finished. */
+struct tk_pdf_pipe {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t more;
+	const tk_page **pages;   /* handed over, in order */
+	int n, cap, taken;
+	int ended, cancelled;
+	const tk_doc *doc;
+	FILE *msgs;
+	tk_diag *d;              /* the thread's reporter, into msgs */
+	int rc;
+	unsigned char *data;
+	size_t len;
+};
+
+static const tk_page *pipe_next(void *ctx)
+{
+	tk_pdf_pipe *p = ctx;
+	pthread_mutex_lock(&p->mu);
+	while (p->taken == p->n && !p->ended)
+		pthread_cond_wait(&p->more, &p->mu);
+	const tk_page *pg = p->taken < p->n && !p->cancelled ? p->pages[p->taken++] : NULL;
+	pthread_mutex_unlock(&p->mu);
+	return pg;
+}
+
+static void *pipe_main(void *arg)
+{
+	tk_pdf_pipe *p = arg;
+	page_source src = {pipe_next, p};
+	p->rc = render(p->doc, &src, p->d, &p->data, &p->len);
+	return NULL;
+}
+
+tk_pdf_pipe *tk_pdf_pipe_start(const tk_doc *doc)
+{
+	const char *env = getenv("TRYKK_JOBS");
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || (env && atoi(env) == 1))
+		return NULL;
+	tk_pdf_pipe *p = tk_xcalloc(1, sizeof *p);
+	p->doc = doc;
+	p->msgs = tmpfile();
+	if (!p->msgs) {
+		free(p);
+		return NULL;
+	}
+	p->d = tk_diag_new(p->msgs);
+	tk_diag_set_level(p->d, TK_INFO); /* the caller's reporter filters */
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->more, NULL);
+	if (pthread_create(&p->thread, NULL, pipe_main, p) != 0) {
+		pthread_cond_destroy(&p->more);
+		pthread_mutex_destroy(&p->mu);
+		tk_diag_free(p->d);
+		fclose(p->msgs);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void tk_pdf_pipe_page(tk_pdf_pipe *p, const tk_page *page)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 64;
+		p->pages = tk_xrealloc(p->pages, (size_t)p->cap * sizeof *p->pages);
+	}
+	p->pages[p->n++] = page;
+	pthread_cond_signal(&p->more);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* No more pages (cancel: and none of those waiting either). */
+static void pipe_close(tk_pdf_pipe *p, int cancel)
+{
+	pthread_mutex_lock(&p->mu);
+	p->ended = 1;
+	p->cancelled |= cancel;
+	pthread_cond_signal(&p->more);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Ends the queue, waits for the thread and frees all but the result. */
+static void pipe_join(tk_pdf_pipe *p, int cancel)
+{
+	pipe_close(p, cancel);
+	pthread_join(p->thread, NULL);
+	pthread_cond_destroy(&p->more);
+	pthread_mutex_destroy(&p->mu);
+	free(p->pages);
+}
+
+int tk_pdf_pipe_finish(tk_pdf_pipe *p, const char *path, tk_diag *d)
+{
+	if (!p)
+		return -1;
+	pipe_join(p, 0);
+	fflush(p->msgs);
+	replay_messages(p->msgs, d);
+	int rc = p->rc == 0 ? tk_write_atomic(path, p->data, p->len, d) : -1;
+	free(p->data);
+	tk_diag_free(p->d);
+	fclose(p->msgs);
+	free(p);
+	return rc;
+}
+
+void tk_pdf_pipe_cancel(tk_pdf_pipe *p)
+{
+	if (!p)
+		return;
+	pipe_join(p, 1);
+	free(p->data);
+	tk_diag_free(p->d);
+	fclose(p->msgs);
+	free(p);
+}
+
+/* The press sheets (a finished document) on a thread of their own while this one
+ * writes the pages: a pipe whose pages are all handed over at once. (They were
+ * rendered in a forked process before; a fork copies the locks other threads hold,
+ * and pango starts short-lived threads of its own while it loads fonts.) */
+struct tk_pdf_bg {
+	tk_pdf_pipe *pipe;
+};
+
+tk_pdf_bg *tk_pdf_print_start(const tk_doc *doc)
+{
+	tk_pdf_pipe *p = tk_pdf_pipe_start(doc);
+	if (!p)
+		return NULL;
+	for (int i = 0; i < doc->n_pages; i++)
+		tk_pdf_pipe_page(p, doc->pages[i]);
+	pipe_close(p, 0);
+	tk_pdf_bg *bg = tk_xcalloc(1, sizeof *bg);
+	bg->pipe = p;
+	return bg;
+}
+
 int tk_pdf_print_finish(tk_pdf_bg *bg, const char *path, tk_diag *d)
 {
 	if (!bg)
 		return -1;
-	int status = 0;
-	while (waitpid(bg->pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			status = -1;
-			break;
-		}
-	}
-	replay_messages(bg->msgs, d);
-	int rc = -1;
-	size_t len = 0;
-	rewind(bg->result);
-	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-	    fread(&rc, sizeof rc, 1, bg->result) == 1 &&
-	    fread(&len, sizeof len, 1, bg->result) == 1) {
-		if (rc == 0) {
-			unsigned char *data = tk_xmalloc(len);
-			if (fread(data, 1, len, bg->result) == len)
-				rc = tk_write_atomic(path, data, len, d);
-			else {
-				tk_error(d, NULL, "print PDF: cannot read back '%s' from its renderer", path);
-				rc = -1;
-			}
-			free(data);
-		}
-	} else {
-		tk_error(d, NULL, "print PDF: the process rendering '%s' failed (%s %d)", path,
-		         status != -1 && WIFSIGNALED(status) ? "signal" : "status",
-		         status == -1 ? -1 : WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-		rc = -1;
-	}
-	bg_free(bg);
+	int rc = tk_pdf_pipe_finish(bg->pipe, path, d);
+	free(bg);
 	return rc;
+}
+
+void tk_pdf_print_cancel(tk_pdf_bg *bg)
+{
+	if (!bg)
+		return;
+	tk_pdf_pipe_cancel(bg->pipe);
+	free(bg);
 }

@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
+#include <pthread.h>
 #include <link.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,6 +64,7 @@ typedef struct blob {
 } blob;
 
 struct tk_pixcache {
+	pthread_mutex_t mu;      /* blobs may be kept from the print PDF's thread */
 	tk_arena *a;
 	const char *dir;
 	unsigned char base[SHA]; /* build id and profile, hashed */
@@ -169,6 +171,7 @@ tk_pixcache *tk_pixcache_new(tk_arena *a, const char *out_dir, const char *profi
 		g_checksum_update(ck, id, TK_FILE_ID);
 	}
 	tk_pixcache *pc = TK_NEW(a, tk_pixcache);
+	pthread_mutex_init(&pc->mu, NULL);
 	pc->a = a;
 	pc->dir = dir;
 	digest(ck, pc->base);
@@ -539,13 +542,21 @@ void tk_pixcache_blob_put(tk_pixcache *pc, const unsigned char key[TK_PIXCACHE_K
 {
 	if (!pc)
 		return;
-	blob *b = TK_NEW(pc->a, blob);
+	unsigned char *copy = malloc(len ? len : 1);
+	blob *b = malloc(sizeof *b);
+	if (!copy || !b) {
+		free(copy);
+		free(b);
+		return;
+	}
 	memcpy(b->key, key, SHA);
 	b->len = len;
-	b->data = tk_arena_alloc(pc->a, len ? len : 1);
+	b->data = copy;
 	memcpy(b->data, data, len);
+	pthread_mutex_lock(&pc->mu);
 	b->next = pc->blobs;
 	pc->blobs = b;
+	pthread_mutex_unlock(&pc->mu);
 }
 
 static void blob_write(tk_pixcache *pc, const blob *bl)
@@ -588,14 +599,19 @@ void tk_pixcache_flush(tk_pixcache *pc)
 {
 	if (!pc || (!pc->todo && !pc->blobs))
 		return;
-	if (make_dirs(pc->dir) != 0) {
+	int dir_ok = make_dirs(pc->dir) == 0;
+	for (blob *b = pc->blobs, *next; b; b = next) {
+		next = b->next;
+		if (dir_ok)
+			blob_write(pc, b);
+		free(b->data);
+		free(b);
+	}
+	pc->blobs = NULL;
+	if (!dir_ok) {
 		pc->todo = NULL;
-		pc->blobs = NULL;
 		return;
 	}
-	for (blob *b = pc->blobs; b; b = b->next)
-		blob_write(pc, b);
-	pc->blobs = NULL;
 	tk_arena *scratch = tk_arena_new();
 	for (pending *p = pc->todo; p; p = p->next) {
 		const tk_image *img = p->img;
@@ -640,4 +656,18 @@ void tk_pixcache_flush(tk_pixcache *pc)
 	tk_arena_free(scratch);
 	pc->todo = NULL;
 	evict(pc->dir);
+}
+
+void tk_pixcache_free(tk_pixcache *pc)
+{
+	if (!pc)
+		return;
+	for (blob *b = pc->blobs, *next; b; b = next) {
+		next = b->next;
+		free(b->data);
+		free(b);
+	}
+	pc->blobs = NULL;
+	pc->todo = NULL;
+	pthread_mutex_destroy(&pc->mu);
 }

@@ -51,5 +51,8 @@ void tk_pixcache_blob_put(tk_pixcache *pc, const unsigned char key[TK_PIXCACHE_K
 /* Writes the remembered entries (after the build has written its outputs) and
  * trims the folder to TK_PIXCACHE_MAX_BYTES. Failures are silent. */
 void tk_pixcache_flush(tk_pixcache *pc);
+/* Drops what is still waiting to be written (a build that failed) and what the
+ * cache holds outside its arena. NULL is fine. */
+void tk_pixcache_free(tk_pixcache *pc);
 
 #endif

@@ -56,6 +56,10 @@ typedef struct tk_engine {
 	int n_record_names;
 	int varies;
 	struct tk_page *marks_body; /* data merge: the crop marks, shared (page.c) */
+	/* Called with every page of a data merge as it is finished (NULL: not), so
+	 * that the caller can hand it on (job.c: to the print PDF's thread). */
+	void (*page_done)(void *ctx, tk_page *page);
+	void *page_done_ctx;
 	/* state while laying out */
 	tk_doc *doc;
 	const char *page_label;    /* folio of the page being made ("" on pages without) */

@@ -929,6 +929,8 @@ static void fixed_page(composer *c, const tk_pagespec *sp)
 		if (c->bodies[i].sp == sp && c->bodies[i].side == side) {
 			place_body(e, page, c->bodies[i].body);
 			marks(e, page);
+			if (e->page_done)
+				e->page_done(e->page_done_ctx, page);
 			return;
 		}
 	const tk_pagespec *specs[2] = {side, sp};
@@ -948,6 +950,8 @@ static void fixed_page(composer *c, const tk_pagespec *sp)
 		place_body(e, page, body);
 	}
 	marks(e, page);
+	if (e->page_done && e->record)
+		e->page_done(e->page_done_ctx, page);
 }
 
 /* The table of contents: headings down to the frame's level, each with its page

@@ -157,6 +157,12 @@ contains "printed address on the back" "$(page_text "$pdf" 2)" "horten.kommune.n
 check "two builds are byte-identical" cmp "$pdf" "$OUT/again/$doc.pdf"
 [ -f "$OUT/$doc-sheets.pdf" ] && check "two sheet PDFs are byte-identical" \
 	cmp "$OUT/$doc-sheets.pdf" "$OUT/again/$doc-sheets.pdf"
+# The print PDF of a merge is rendered on a second thread while the cards are laid
+# out; one process and one thread (TRYKK_JOBS=1) give the same bytes.
+TRYKK_JOBS=1 ./trykk build -q --only print -o "$OUT/serial" "$content" 2>/dev/null
+check "print PDF on its own thread = in one thread" cmp "$pdf" "$OUT/serial/$doc.pdf"
+check "sheets in a second process = in one process" \
+	cmp "$OUT/$doc-sheets.pdf" "$OUT/serial/$doc-sheets.pdf"
 
 # Pixels of card 1, front and back, cut to the trim at 101.6 dpi (4 px/mm, so the
 # 11 mm of bleed and slug are whole pixels), against references made after looking
