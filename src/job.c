@@ -396,8 +396,8 @@ int tk_job_build(tk_session *s, const char *path)
 		goto done;
 	const char *od = s->o.out_dir;
 	const char *print_path = tk_arena_printf(a, "%s/%s.pdf", od, stem);
-	/* The press sheets render in a second process while this one writes the pages
-	 * (out.h); written after them, as before. */
+	/* The press sheets render on a thread of their own while this one writes the
+	 * pages (out.h); written after them, as before. */
 	tk_pdf_bg *bg = sheets ? tk_pdf_print_start(sheets) : NULL;
 	if (pipe) {
 		int prc = tk_pdf_pipe_finish(pipe, print_path, d);

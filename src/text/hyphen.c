@@ -73,7 +73,15 @@ static void dump(tk_buf *b, const HyphenDict *d)
 		put32(b, 1); /* a level follows */
 		char opts[4] = {d->lhmin, d->rhmin, d->clhmin, d->crhmin};
 		tk_buf_add(b, opts, 4);
-		put_str(b, d->nohyphen);
+		/* nohyphen holds nohyphenl + 1 strings one after the other, each ending
+		 * in a NUL (libhyphen cut its NOHYPHEN line at the commas, counting them in
+		 * nohyphenl, and walks the pieces with strlen) */
+		size_t nl = 0;
+		for (int k = 0; d->nohyphen && k <= d->nohyphenl; k++)
+			nl += strlen(d->nohyphen + nl) + 1;
+		put32(b, (uint32_t)nl);
+		if (nl)
+			tk_buf_add(b, d->nohyphen, nl);
 		put32(b, (uint32_t)d->nohyphenl);
 		put32(b, (uint32_t)d->utf8);
 		tk_buf_add(b, d->cset, MAX_NAME);
@@ -123,9 +131,12 @@ static void get_bytes(reader *r, void *out, size_t n)
 	r->p += n;
 }
 
-static char *get_str(reader *r)
+/* A block of n bytes ending in a NUL (one string, or several one after the
+ * other), malloc'd; *len is n. NULL for an empty block. */
+static char *get_str_len(reader *r, uint32_t *len)
 {
 	uint32_t n = get32(r);
+	*len = n;
 	if (n == 0 || r->bad)
 		return NULL;
 	if ((size_t)(r->end - r->p) < n || r->p[n - 1] != 0) {
@@ -140,6 +151,12 @@ static char *get_str(reader *r)
 	memcpy(s, r->p, n);
 	r->p += n;
 	return s;
+}
+
+static char *get_str(reader *r)
+{
+	uint32_t n;
+	return get_str_len(r, &n);
 }
 
 /* Reads a dump back into structures libhyphen can use and free; NULL when it is
@@ -160,8 +177,19 @@ static HyphenDict *undump(const unsigned char *data, size_t len)
 		d->rhmin = opts[1];
 		d->clhmin = opts[2];
 		d->crhmin = opts[3];
-		d->nohyphen = get_str(&r);
+		uint32_t nlen = 0;
+		d->nohyphen = get_str_len(&r, &nlen);
 		d->nohyphenl = (int)get32(&r);
+		/* nohyphenl + 1 strings, each ending inside the block */
+		size_t at = 0;
+		for (int k = 0; d->nohyphen && k <= d->nohyphenl && !r.bad; k++) {
+			if (at >= nlen)
+				r.bad = 1;
+			else
+				at += strnlen(d->nohyphen + at, nlen - at) + 1;
+		}
+		if (at > nlen || (!d->nohyphen && d->nohyphenl > 0))
+			r.bad = 1;
 		d->utf8 = (int)get32(&r);
 		get_bytes(&r, d->cset, MAX_NAME);
 		uint32_t ns = get32(&r);

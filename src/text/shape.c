@@ -111,8 +111,8 @@ tk_shaper *tk_shaper_new(const char *fonts_dir, tk_diag *d)
 	g_object_unref(warm);
 	/* Loading a font from a private configuration need not wait for that thread,
 	 * and the thread outlives its signal by a moment: wait until this process is
-	 * down to its own thread again (at most 5 s), so that a fork (jobs.c, the
-	 * press sheets in backend/pdf_print.c) copies no lock another thread holds. */
+	 * down to its own thread again (at most 5 s), so that a fork (jobs.c: the
+	 * documents built side by side) copies no lock another thread holds. */
 	(void)pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(s->fm));
 	for (int tries = 0; tries < 5000 && tk_thread_count() > 1; tries++) {
 		struct timespec ms = {0, 1000000};

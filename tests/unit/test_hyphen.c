@@ -4,10 +4,12 @@
  * left whole; offsets in `ins` pointing into the original UTF-8 text. */
 #include "unit.h"
 
+#include "img/cache.h"
 #include "text/text.h"
 
 #include <hyphen.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* tk_hyphenate's output with each soft hyphen shown as '|'. */
 static const char *marked(tk_hyph *h, tk_arena *a, const char *lang, const char *text,
@@ -183,4 +185,49 @@ TK_TEST(hyphen_agrees_with_libhyphen)
 	hnj_hyphen_free(d);
 	tk_hyph_free(h);
 	tk_arena_free(a);
+}
+
+/* The parsed patterns kept in the build cache (hyphen.c: dumped and read back)
+ * hyphenate exactly as the patterns parsed from the file: every word of a text
+ * long enough to reach most of the machine, in both languages. */
+TK_TEST(hyphen_patterns_from_the_cache)
+{
+	static const char *text =
+	    "Barnehageansatte, helsesykepleiere og lærere i kommunehelsetjenesten møter "
+	    "barn som lever med foreldre som drikker for mye. Rusforebyggende "
+	    "koordinatorer, skolehelsetjenesten, familieveiledningen og "
+	    "barnevernstjenesten samarbeider om oppfølgingen; veilederen forklarer "
+	    "bekymringsmeldinger, taushetsplikt, opplysningsplikt og samtaleverktøy. "
+	    "Ungdomskontakten, fritidsklubbene og idrettslagene i nærmiljøet hjelper "
+	    "også. Nynorskbrukarar skriv «kommunehelsetenesta» og «barnevernstenesta».";
+	char dir[] = "/tmp/trykk-unit-hyphen-XXXXXX";
+	OK(mkdtemp(dir) != NULL);
+	unsetenv("TRYKK_CACHE");
+	const char *langs[2] = {"nb", "nn"};
+	const char *first[2] = {NULL, NULL};
+	for (int round = 0; round < 2; round++) {
+		tk_arena *a = tk_arena_new();
+		tk_pixcache *pc = tk_pixcache_new(a, dir, NULL);
+		OK(pc != NULL);
+		tk_hyph *h = tk_hyph_new();
+		tk_hyph_set_cache(h, pc);
+		for (int l = 0; l < 2; l++) {
+			int *ins, n;
+			const char *m = marked(h, a, langs[l], text, &ins, &n);
+			OK(n > 20);
+			if (round == 0)
+				first[l] = strdup(m);
+			else
+				STREQ(m, first[l]);
+		}
+		tk_pixcache_flush(pc); /* round 0 writes the dumps, round 1 reads them */
+		tk_pixcache_free(pc);
+		tk_hyph_free(h);
+		tk_arena_free(a);
+	}
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	OK(system(cmd) == 0);
+	free((void *)first[0]);
+	free((void *)first[1]);
 }
