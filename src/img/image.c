@@ -961,93 +961,42 @@ static void deflate_run(piece *p, const unsigned char *start, z_stream *zp)
 	p->out_len = zp->total_out;
 }
 
-/* Z_streams kept for single-piece deflates (a page's content, a font): setting
- * one up costs more than compressing a few kilobytes (its tables are allocated,
- * and Debian's zlib clears the hash table a byte at a time, 64 KiB for the
- * default memLevel, on every reset). Small inputs get a window and a hash table
- * to their size: a page of a business card (a few kilobytes) clears 8 KiB, not
- * 64. The bytes depend only on the input and the level (the class follows from
- * the length), and deflateReset gives the state deflateInit2 gives. Taken with a
- * trylock; a caller that finds the lock taken makes its own. Freed at exit. */
-#define KEPT_CLASSES 3
+/* Small inputs (a page's content, a font) get a window and a hash table to their
+ * size: setting up a stream costs more than compressing a few kilobytes (Debian's
+ * zlib clears the hash table a byte at a time, 64 KiB for the default memLevel).
+ * The class follows from the length, so the bytes depend only on the input and
+ * the level. (Streams are not reused with deflateReset: a reset keeps the old
+ * window's bytes past the new data, which zlib's match search may read near the
+ * end of the input, so the output would depend on what was compressed before.) */
+#define SIZE_CLASSES 3
 static const struct {
 	size_t max_len;   /* inputs up to this length */
 	int window_bits, mem_level;
-} kept_class[KEPT_CLASSES] = {{1024 - 262, 10, 3}, {8192 - 262, 13, 5}, {(size_t)-1, 15, 8}};
-
-static struct {
-	pthread_mutex_t mu;
-	z_stream z[KEPT_CLASSES];
-	int level[KEPT_CLASSES]; /* -1: not set up */
-} kept = {PTHREAD_MUTEX_INITIALIZER, {{0}}, {-1, -1, -1}};
+} size_class[SIZE_CLASSES] = {{1024 - 262, 10, 3}, {8192 - 262, 13, 5}, {(size_t)-1, 15, 8}};
 
 static int class_of(size_t len)
 {
 	int c = 0;
-	while (c + 1 < KEPT_CLASSES && len > kept_class[c].max_len)
+	while (c + 1 < SIZE_CLASSES && len > size_class[c].max_len)
 		c++;
 	return c;
 }
 
-static void kept_free(void)
-{
-	for (int c = 0; c < KEPT_CLASSES; c++)
-		if (kept.level[c] >= 0) {
-			deflateEnd(&kept.z[c]);
-			kept.level[c] = -1;
-		}
-}
-
-static int init_class(z_stream *z, int level, int c)
-{
-	memset(z, 0, sizeof *z);
-	/* Raw deflate (no header): tk_deflate writes the zlib header and trailer. */
-	return deflateInit2(z, level, Z_DEFLATED, -kept_class[c].window_bits,
-	                    kept_class[c].mem_level, Z_DEFAULT_STRATEGY);
-}
-
-/* The kept stream of class c reset for level (locked: the caller unlocks), or
- * NULL. */
-static z_stream *kept_get(int level, int c)
-{
-	if (pthread_mutex_trylock(&kept.mu) != 0)
-		return NULL;
-	z_stream *z = &kept.z[c];
-	if (kept.level[c] == level && deflateReset(z) == Z_OK)
-		return z;
-	static int registered;
-	if (!registered && atexit(kept_free) == 0)
-		registered = 1;
-	if (kept.level[c] >= 0) {
-		deflateEnd(z);
-		kept.level[c] = -1;
-	}
-	if (init_class(z, level, c) == Z_OK) {
-		kept.level[c] = level;
-		return z;
-	}
-	pthread_mutex_unlock(&kept.mu);
-	return NULL;
-}
-
-static void deflate_piece(piece *p, const unsigned char *start, int level, int keep)
+static void deflate_piece(piece *p, const unsigned char *start, int level, int whole)
 {
 	/* A piece of a larger input is primed with the window before it: the full
 	 * window and table. */
-	int c = keep ? class_of(p->len) : KEPT_CLASSES - 1;
-	z_stream own, *zp = keep ? kept_get(level, c) : NULL;
-	if (!zp) {
-		zp = &own;
-		if (init_class(&own, level, c) != Z_OK) {
-			p->failed = 1;
-			return;
-		}
+	int c = whole ? class_of(p->len) : SIZE_CLASSES - 1;
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	/* Raw deflate (no header): tk_deflate writes the zlib header and trailer. */
+	if (deflateInit2(&z, level, Z_DEFLATED, -size_class[c].window_bits, size_class[c].mem_level,
+	                 Z_DEFAULT_STRATEGY) != Z_OK) {
+		p->failed = 1;
+		return;
 	}
-	deflate_run(p, start, zp);
-	if (zp == &own)
-		deflateEnd(&own);
-	else
-		pthread_mutex_unlock(&kept.mu);
+	deflate_run(p, start, &z);
+	deflateEnd(&z);
 	p->adler = adler32(adler32(0L, Z_NULL, 0), p->in, (uInt)p->len);
 }
 
@@ -1095,7 +1044,7 @@ unsigned char *tk_deflate(const unsigned char *in, size_t len, int level, int th
 		if (pthread_create(&tid[started], NULL, deflate_worker, &w) == 0)
 			started++;
 	if (n == 1)
-		deflate_piece(&w.p[0], in, level, 1); /* small: the kept stream */
+		deflate_piece(&w.p[0], in, level, 1); /* one piece: sized to it */
 	else
 		deflate_worker(&w); /* this thread works too, and alone when none started */
 	for (int t = 0; t < started; t++)

@@ -108,12 +108,24 @@ same_outputs "unwritable cache: outputs as without the cache" "$OUT/c" "$OUT/off
 # and a second (reading it) give the bytes of a build without it. The sheets are
 # made in a second process with fonts loaded in another order: a font subset kept
 # for one document must not serve another whose subset is tagged differently.
-TRYKK_CACHE=off ./trykk build -q --only print -o "$OUT/all-off" content/*.yaml 2>/dev/null
+TRYKK_CACHE=off ./trykk build -q --only print -o "$OUT/all-off" content/*.yaml 2>"$OUT/all-off.err"
+equals "every product without the cache: builds" "$? $(cat "$OUT/all-off.err")" "0 "
 for run in first second; do
-	./trykk build -q --only print -o "$OUT/all" content/*.yaml 2>/dev/null
+	./trykk build -q --only print -o "$OUT/all" content/*.yaml 2>"$OUT/all-$run.err"
+	equals "every product, $run build with the cache: builds" "$? $(cat "$OUT/all-$run.err")" "0 "
 	diffs=""
 	for f in "$OUT"/all-off/*.pdf; do
-		cmp -s "$f" "$OUT/all/$(basename "$f")" || diffs="$diffs $(basename "$f")"
+		g="$OUT/all/$(basename "$f")"
+		cmp -s "$f" "$g" && continue
+		diffs="$diffs $(basename "$f")"
+		[ -f "$g" ] || { diffs="$diffs (not written)"; continue; }
+		# kept for a look: both files, and the objects that differ once decoded
+		mkdir -p "$OUT/mismatch-$run"
+		cp "$f" "$OUT/mismatch-$run/off-$(basename "$f")"
+		cp "$g" "$OUT/mismatch-$run/on-$(basename "$f")"
+		qpdf --qdf --object-streams=disable "$f" "$OUT/mismatch-$run/off.qdf" 2>/dev/null
+		qpdf --qdf --object-streams=disable "$g" "$OUT/mismatch-$run/on.qdf" 2>/dev/null
+		diff -a "$OUT/mismatch-$run/off.qdf" "$OUT/mismatch-$run/on.qdf" | head -c 2000
 	done
 	equals "every product, $run build with the cache = without it" "$diffs" ""
 done

@@ -811,3 +811,4 @@ TK_TEST(image_runs_convert_as_single_pixels)
 	tk_color_free(col);
 	tk_arena_free(a);
 }
+
