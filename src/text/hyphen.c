@@ -84,13 +84,18 @@ static void dump(tk_buf *b, const HyphenDict *d)
 			tk_buf_add(b, d->nohyphen, nl);
 		put32(b, (uint32_t)d->nohyphenl);
 		put32(b, (uint32_t)d->utf8);
-		tk_buf_add(b, d->cset, MAX_NAME);
+		/* the name and zeros (libhyphen leaves the bytes past its NUL unset) */
+		char cset[MAX_NAME] = {0};
+		memcpy(cset, d->cset, strnlen(d->cset, MAX_NAME - 1));
+		tk_buf_add(b, cset, MAX_NAME);
 		put32(b, (uint32_t)d->num_states);
 		for (int i = 0; i < d->num_states; i++) {
 			const HyphenState *st = &d->states[i];
 			put_str(b, st->match);
 			put_str(b, st->repl);
-			char rc[2] = {(char)st->replindex, (char)st->replcut};
+			/* set only for states with a replacement (libhyphen leaves them
+			 * unset otherwise, and never reads them then) */
+			char rc[2] = {st->repl ? (char)st->replindex : 0, st->repl ? (char)st->replcut : 0};
 			tk_buf_add(b, rc, 2);
 			put32(b, (uint32_t)st->fallback_state);
 			put32(b, (uint32_t)st->num_trans);
