@@ -246,6 +246,14 @@ static void page_done(void *ctx, tk_page *pg)
 	tk_pdf_pipe_page(j->pipe, pg);
 }
 
+static int has_toc(const tk_pagespec *sp)
+{
+	for (int f = 0; f < sp->n_frames; f++)
+		if (sp->frames[f].kind == TK_FRAME_TOC)
+			return 1;
+	return 0;
+}
+
 /* Whether the pages of a data merge can be handed on as they are finished: the
  * count must be known before layout (every slug line says "page N of M"), so
  * every record makes the layout's pages and nothing is added after the last. */
@@ -253,21 +261,12 @@ static int pipeable(const tk_layout *l, const tk_content *c)
 {
 	if (c->n_records <= 0 || l->spread || l->pad_multiple > 1 || l->n_pages <= 0)
 		return 0;
-	for (int i = 0; i < l->n_pages; i++) {
-		const tk_pagespec *sp = &l->pages[i];
-		if (sp->flow || sp->last)
+	for (int i = 0; i < l->n_pages; i++)
+		if (l->pages[i].flow || l->pages[i].last || has_toc(&l->pages[i]))
 			return 0;
-		for (int f = 0; f < sp->n_frames; f++)
-			if (sp->frames[f].kind == TK_FRAME_TOC)
-				return 0;
-	}
-	for (int m = 0; m < l->n_masters; m++) {
-		const tk_pagespec *sides[2] = {&l->masters[m].left, &l->masters[m].right};
-		for (int k = 0; k < 2; k++)
-			for (int f = 0; f < sides[k]->n_frames; f++)
-				if (sides[k]->frames[f].kind == TK_FRAME_TOC)
-					return 0;
-	}
+	for (int m = 0; m < l->n_masters; m++)
+		if (has_toc(&l->masters[m].left) || has_toc(&l->masters[m].right))
+			return 0;
 	return (long long)c->n_records * l->n_pages < 1000000000;
 }
 
@@ -398,20 +397,20 @@ int tk_job_build(tk_session *s, const char *path)
 	const char *print_path = tk_arena_printf(a, "%s/%s.pdf", od, stem);
 	/* The press sheets render on a thread of their own while this one writes the
 	 * pages (out.h); written after them, as before. */
-	tk_pdf_bg *bg = sheets ? tk_pdf_print_start(sheets) : NULL;
+	tk_pdf_pipe *bg = sheets ? tk_pdf_print_start(sheets) : NULL;
 	if (pipe) {
 		int prc = tk_pdf_pipe_finish(pipe, print_path, d);
 		pipe = NULL;
 		if (prc < 0) {
-			tk_pdf_print_cancel(bg);
+			tk_pdf_pipe_cancel(bg);
 			goto done;
 		}
 	} else if ((s->o.outputs & TK_OUT_PRINT) && tk_pdf_print_write(doc, print_path, d) < 0) {
-		tk_pdf_print_cancel(bg);
+		tk_pdf_pipe_cancel(bg);
 		goto done;
 	}
 	const char *sheets_path = tk_arena_printf(a, "%s/%s-sheets.pdf", od, stem);
-	if (sheets && (bg ? tk_pdf_print_finish(bg, sheets_path, d)
+	if (sheets && (bg ? tk_pdf_pipe_finish(bg, sheets_path, d)
 	                  : tk_pdf_print_write(sheets, sheets_path, d)) < 0)
 		goto done;
 	/* A newspaper spread is proofed and read on screen as the spread it is; a
@@ -440,6 +439,7 @@ int tk_job_build(tk_session *s, const char *path)
 		        (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 done:
 	tk_pdf_pipe_cancel(pipe);
+	tk_hyph_set_cache(s->hyph, NULL); /* the cache goes with the arena */
 	tk_pixcache_free(pixcache);
 	if (rc != TK_EXIT_OK && tk_diag_errors(d) == errors0)
 		tk_error(d, NULL, "%s: build failed (internal error: no reason was given)", path);

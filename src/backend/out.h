@@ -26,18 +26,6 @@ int tk_pdf_print_write(const tk_doc *doc, const char *path, tk_diag *d);
  * operators the print backend writes itself. Returns the length (< 16). */
 size_t tk_pdf_real(char *out, float v);
 
-/* A print PDF rendered on a thread of its own while this one goes on (the press
- * sheets while the pages are written): tk_pdf_print_start returns NULL on a
- * machine with one core (or with TRYKK_JOBS=1), and the caller then writes it with
- * tk_pdf_print_write. tk_pdf_print_finish waits, reports the renderer's messages to
- * d as if they were made here, and writes the file atomically; same bytes as
- * tk_pdf_print_write. tk_pdf_print_cancel stops it with nothing written. Both free
- * bg and accept NULL (finish then returns -1). */
-typedef struct tk_pdf_bg tk_pdf_bg;
-tk_pdf_bg *tk_pdf_print_start(const tk_doc *doc);
-int tk_pdf_print_finish(tk_pdf_bg *bg, const char *path, tk_diag *d);
-void tk_pdf_print_cancel(tk_pdf_bg *bg);
-
 /* The print PDF of a document whose pages are still being laid out (a data merge):
  * rendered on a thread of its own as the pages are handed over, in the order they
  * are handed over; same bytes as tk_pdf_print_write of the finished document.
@@ -52,6 +40,11 @@ tk_pdf_pipe *tk_pdf_pipe_start(const tk_doc *doc);
 void tk_pdf_pipe_page(tk_pdf_pipe *p, const tk_page *page);
 int tk_pdf_pipe_finish(tk_pdf_pipe *p, const char *path, tk_diag *d);
 void tk_pdf_pipe_cancel(tk_pdf_pipe *p);
+/* A finished document's print PDF on a thread of its own while this one goes on
+ * (the press sheets while the pages are written): a pipe with every page handed
+ * over; NULL where tk_pdf_pipe_start gives none (the caller then writes it with
+ * tk_pdf_print_write). Finish or cancel it as any pipe. */
+tk_pdf_pipe *tk_pdf_print_start(const tk_doc *doc);
 
 /* Screen PDF: RGB (converted with color), trimmed to the finished size, no marks,
  * extractable text, clickable links, outline from DEST items. */

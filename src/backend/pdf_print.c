@@ -118,6 +118,9 @@ typedef struct pdf_dev {
 	uint32_t first_dropped;
 	form_slot *forms;     /* shared page bodies made into form XObjects */
 	int n_forms, forms_cap;
+	tk_pixcache *cache;   /* the build's (img/cache.h): font subsets, profile */
+	HPDF_Stream *done;    /* FontFile2 streams filled compressed (SaveFontData) */
+	int n_done, done_cap;
 } pdf_dev;
 
 /* ---- errors ---------------------------------------------------------------- */
@@ -266,7 +269,7 @@ static void end_text(pdf_dev *dev)
  * libharu spends some 250 instructions on each number it writes (HPDF_FToA) and
  * more on its checks and buffers: the operators written most often (text
  * matrices, fill colours, path segments) are written here instead, in the very
- * bytes libharu writes (hpdf_real is its HPDF_FToA; the unit tests compare the
+ * bytes libharu writes (tk_pdf_real is its HPDF_FToA; the unit tests compare the
  * two over millions of values), and libharu's idea of the graphics state is kept
  * as its own calls would keep it. */
 
@@ -719,20 +722,23 @@ static HPDF_STATUS deflate_in_place(HPDF_Dict dict)
  * so this definition takes their place and calls libharu's own for a subset it
  * has not kept. The bytes are those libharu would write, compressed as
  * deflate_in_place compresses them. */
-/* One per thread: a document's print PDF may be written on a thread of its own
- * (tk_pdf_pipe) while another is written here. */
-static _Thread_local struct {
-	tk_pixcache *cache;             /* of the document being written */
-	struct subset_font {
-		HPDF_FontDef def;
-		const char *path;
-	} fonts[64];
-	int n_fonts;
-	HPDF_Stream done[64];           /* FontFile2 streams filled compressed */
-	int n_done;
-} subsets;
+/* The device whose PDF this thread is writing (libharu's call brings only the
+ * font definition): its fonts, its cache, and the FontFile2 streams filled
+ * compressed here. Per thread: a document's print PDF may be written on a thread
+ * of its own (tk_pdf_pipe) while another is written here. */
+static _Thread_local pdf_dev *writing;
 
 typedef HPDF_STATUS (*save_font_fn)(HPDF_FontDef, HPDF_Stream);
+
+/* Remembers that stream holds a font subset compressed already. */
+static void compressed_here(pdf_dev *dev, HPDF_Stream stream)
+{
+	if (dev->n_done == dev->done_cap) {
+		dev->done_cap = dev->done_cap ? 2 * dev->done_cap : 8;
+		dev->done = tk_xrealloc(dev->done, (size_t)dev->done_cap * sizeof *dev->done);
+	}
+	dev->done[dev->n_done++] = stream;
+}
 
 
 HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream)
@@ -743,14 +749,15 @@ HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream
 		if (!libharu_save)
 			return HPDF_SetError(fontdef->error, HPDF_INVALID_FONTDEF_DATA, 0);
 	}
+	pdf_dev *dev = writing;
 	const char *path = NULL;
-	for (int i = 0; i < subsets.n_fonts && !path; i++)
-		if (subsets.fonts[i].def == fontdef)
-			path = subsets.fonts[i].path;
+	for (int i = 0; dev && i < dev->fonts_cap && !path; i++)
+		if (dev->fonts[i].hf && dev->fonts[i].def == fontdef)
+			path = dev->fonts[i].font->path;
 	HPDF_TTFontDefAttr attr = fontdef->attr;
 	unsigned char fp[TK_FILE_ID], key[TK_PIXCACHE_KEY];
-	int keyed = subsets.cache && path && stream->type == HPDF_STREAM_MEMORY &&
-	            subsets.n_done < 64 && attr->glyph_tbl.flgs && tk_file_id(path, fp) == 0;
+	int keyed = path && dev->cache && stream->type == HPDF_STREAM_MEMORY &&
+	            attr->glyph_tbl.flgs && tk_file_id(path, fp) == 0;
 	if (keyed) {
 		/* The subset tag ("HPDFAA+", by the order fonts were loaded) is written
 		 * into the font's name table, so it is part of the key, as are the
@@ -759,10 +766,10 @@ HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream
 		                        attr->base_font};
 		size_t lens[5] = {sizeof fp, attr->num_glyphs, sizeof attr->tag_name,
 		                  sizeof attr->tag_name2, sizeof attr->base_font};
-		keyed = tk_pixcache_key_of(subsets.cache, "font subset", parts, lens, 5, key) == 0;
+		keyed = tk_pixcache_key_of(dev->cache, "font subset", parts, lens, 5, key) == 0;
 	}
 	size_t len = 0;
-	unsigned char *kept = keyed ? tk_pixcache_blob_get(subsets.cache, key, &len) : NULL;
+	unsigned char *kept = keyed ? tk_pixcache_blob_get(dev->cache, key, &len) : NULL;
 	/* kept: the uncompressed length (8 bytes), then the compressed subset */
 	if (kept && len > 8) {
 		unsigned long long l1 = 0;
@@ -773,7 +780,7 @@ HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream
 		if (st != HPDF_OK)
 			return st;
 		attr->length1 = (HPDF_UINT)l1;
-		subsets.done[subsets.n_done++] = stream;
+		compressed_here(dev, stream);
 		return HPDF_OK;
 	}
 	free(kept);
@@ -790,13 +797,13 @@ HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream
 	for (int i = 0; i < 8; i++)
 		blob[i] = (unsigned char)((unsigned long long)len >> (8 * i));
 	memcpy(blob + 8, z, zlen);
-	tk_pixcache_blob_put(subsets.cache, key, blob, zlen + 8);
+	tk_pixcache_blob_put(dev->cache, key, blob, zlen + 8);
 	free(blob);
 	HPDF_MemStream_FreeData(stream);
 	st = HPDF_Stream_Write(stream, z, (HPDF_UINT)zlen);
 	free(z);
 	if (st == HPDF_OK)
-		subsets.done[subsets.n_done++] = stream;
+		compressed_here(dev, stream);
 	return st;
 }
 
@@ -817,8 +824,8 @@ static HPDF_STATUS font_before_write(HPDF_Dict font)
 		return st;
 	HPDF_Dict desc = fa->fontdef ? fa->fontdef->descriptor : NULL;
 	HPDF_Dict file = desc ? HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT) : NULL;
-	for (int i = 0; file && i < subsets.n_done; i++)
-		if (subsets.done[i] == file->stream) { /* compressed already */
+	for (int i = 0; file && writing && i < writing->n_done; i++)
+		if (writing->done[i] == file->stream) { /* compressed already */
 			file->filter = HPDF_STREAM_FILTER_NONE;
 			file->write_fn = write_flate_filter;
 			return HPDF_OK;
@@ -868,8 +875,6 @@ static font_slot *font_get(pdf_dev *dev, const tk_font *f)
 		return NULL;
 	plain_name(def);
 	name = def->base_font;
-	if (subsets.n_fonts < 64)
-		subsets.fonts[subsets.n_fonts++] = (struct subset_font){def, f->path};
 	HPDF_Font hf = HPDF_GetFont(dev->pdf, name, "UTF-8");
 	if (hp_obj(dev, hf))
 		return NULL;
@@ -2097,21 +2102,23 @@ static int render(const tk_doc *doc, const page_source *src, tk_diag *d, unsigne
 	dev.base.shared_page = dev_shared_page;
 	dev.d = d;
 
-	memset(&subsets, 0, sizeof subsets);
-	subsets.cache = doc->cache;
+	dev.cache = doc->cache;
 	dev.pdf = HPDF_New(on_hpdf_error, &dev);
 	if (!dev.pdf) {
 		tk_error(d, NULL,
 		         "PDF backend (libharu): cannot create a document (out of memory)");
 		return -1;
 	}
+	pdf_dev *outer = writing;
+	writing = &dev;
 	*data = NULL;
 	*len = 0;
 	int rc = build(&dev, doc, src, data, len);
 	if (rc != 0)
 		report_hpdf(&dev);
 	HPDF_Free(dev.pdf);
-	memset(&subsets, 0, sizeof subsets);
+	writing = outer;
+	free(dev.done);
 	for (int i = 0; i < dev.fonts_cap; i++)
 		free(dev.fonts[i].used);
 	free(dev.fonts);
@@ -2298,11 +2305,7 @@ void tk_pdf_pipe_cancel(tk_pdf_pipe *p)
  * writes the pages: a pipe whose pages are all handed over at once. (They were
  * rendered in a forked process before; a fork copies the locks other threads hold,
  * and pango starts short-lived threads of its own while it loads fonts.) */
-struct tk_pdf_bg {
-	tk_pdf_pipe *pipe;
-};
-
-tk_pdf_bg *tk_pdf_print_start(const tk_doc *doc)
+tk_pdf_pipe *tk_pdf_print_start(const tk_doc *doc)
 {
 	tk_pdf_pipe *p = tk_pdf_pipe_start(doc);
 	if (!p)
@@ -2310,24 +2313,5 @@ tk_pdf_bg *tk_pdf_print_start(const tk_doc *doc)
 	for (int i = 0; i < doc->n_pages; i++)
 		tk_pdf_pipe_page(p, doc->pages[i]);
 	pipe_close(p, 0);
-	tk_pdf_bg *bg = tk_xcalloc(1, sizeof *bg);
-	bg->pipe = p;
-	return bg;
-}
-
-int tk_pdf_print_finish(tk_pdf_bg *bg, const char *path, tk_diag *d)
-{
-	if (!bg)
-		return -1;
-	int rc = tk_pdf_pipe_finish(bg->pipe, path, d);
-	free(bg);
-	return rc;
-}
-
-void tk_pdf_print_cancel(tk_pdf_bg *bg)
-{
-	if (!bg)
-		return;
-	tk_pdf_pipe_cancel(bg->pipe);
-	free(bg);
+	return p;
 }
