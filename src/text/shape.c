@@ -142,8 +142,18 @@ void tk_shaper_free(tk_shaper *s)
 		g_hash_table_destroy(s->by_pango);
 	if (s->ctx)
 		g_object_unref(s->ctx);
-	if (s->fm)
+	if (s->fm) {
+		/* pango matches fonts on a thread pool of its own, and a match holds the
+		 * font map until it is done. Wait for those (at most 5 s) so that this is
+		 * the last reference and the font map is torn down here, not on a pool
+		 * thread while the process exits. */
+		for (int tries = 0; tries < 5000 && g_atomic_int_get(&G_OBJECT(s->fm)->ref_count) > 1;
+		     tries++) {
+			struct timespec ms = {0, 1000000};
+			nanosleep(&ms, NULL);
+		}
 		g_object_unref(s->fm);
+	}
 	if (s->fc)
 		FcConfigDestroy(s->fc);
 	free(s->fonts);
