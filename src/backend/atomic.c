@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -125,7 +126,39 @@ static int write_all(int fd, const unsigned char *p, size_t len)
 	return 0;
 }
 
+/* What goes into the temporary file: len bytes at data, or (src set) the whole of
+ * the file src. Returns 0 or -1 with errno set. */
+static int fill(int fd, const void *data, size_t len, FILE *src)
+{
+	if (!src)
+		return write_all(fd, data, len);
+	if (fseeko(src, 0, SEEK_SET) != 0)
+		return -1;
+	unsigned char buf[1 << 16];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, src)) > 0)
+		if (write_all(fd, buf, n) != 0)
+			return -1;
+	if (ferror(src)) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int atomic(const char *path, const void *data, size_t len, FILE *src, tk_diag *d);
+
 int tk_write_atomic(const char *path, const void *data, size_t len, tk_diag *d)
+{
+	return atomic(path, data, len, NULL, d);
+}
+
+int tk_write_atomic_file(const char *path, FILE *src, tk_diag *d)
+{
+	return atomic(path, NULL, 0, src, d);
+}
+
+static int atomic(const char *path, const void *data, size_t len, FILE *src, tk_diag *d)
 {
 	if (!path || !*path)
 		return fail(d, "", "no file name given");
@@ -168,7 +201,7 @@ int tk_write_atomic(const char *path, const void *data, size_t len, tk_diag *d)
 	umask(mask);
 
 	int e = 0;
-	if (write_all(fd, data, len) != 0)
+	if (fill(fd, data, len, src) != 0)
 		e = errno;
 	else if (fchmod(fd, 0666 & ~mask) != 0)
 		e = errno;

@@ -10,11 +10,14 @@
 #include "../dl/dl.h"
 #include "../img/color.h"
 #include <stddef.h>
+#include <stdio.h>
 
 /* Writes len bytes to path atomically (temp file + fsync + rename). Refuses a path
  * that is a directory or a symlink. Reports and returns -1 on failure, leaving any
  * previous file at path untouched. */
 int tk_write_atomic(const char *path, const void *data, size_t len, tk_diag *d);
+/* The same with the whole of the file src as the bytes (read from its start). */
+int tk_write_atomic_file(const char *path, FILE *src, tk_diag *d);
 /* Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGXFSZ that remove a
  * temporary file tk_write_atomic is writing and then die of the same signal. */
 void tk_atomic_signals(void);

@@ -43,6 +43,7 @@
 #include <hpdf_encrypt.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
+#include <hpdf_conf.h>
 #include <hpdf_utils.h>
 
 #include <dlfcn.h>
@@ -121,6 +122,18 @@ typedef struct pdf_dev {
 	tk_pixcache *cache;   /* the build's (img/cache.h): font subsets, profile */
 	HPDF_Stream *done;    /* FontFile2 streams filled compressed (SaveFontData) */
 	int n_done, done_cap;
+	/* The file being written (see "writing the file" below). */
+	FILE *out;            /* a temporary file, copied to the target at the end */
+	uint64_t pos;         /* bytes written to it */
+	int out_errno;        /* first write error, or 0 */
+	HPDF_MD5_CTX md5;     /* of every byte before the trailer: the /ID */
+	HPDF_Stream sink;     /* libharu's objects written through emit() */
+	uint64_t *offs;       /* offs[id]: where object id starts, 0 = not written yet */
+	size_t offs_cap;
+	uint32_t *kids;       /* the pages' object ids, in order */
+	int n_kids, kids_cap;
+	double media_w;       /* the page being drawn: its boxes */
+	HPDF_Box bleed_box, trim_box;
 } pdf_dev;
 
 /* ---- errors ---------------------------------------------------------------- */
@@ -1062,6 +1075,10 @@ static double round4(double v)
 
 /* ---- the device ------------------------------------------------------------ */
 
+static HPDF_Page scratch_page(pdf_dev *dev, int form);
+static void scratch_free(pdf_dev *dev, HPDF_Page p);
+static void write_page(pdf_dev *dev, HPDF_Page p);
+
 static void dev_begin_page(tk_device *base, const tk_page *pg, tk_matrix *m)
 {
 	pdf_dev *dev = (pdf_dev *)base;
@@ -1081,22 +1098,18 @@ static void dev_begin_page(tk_device *base, const tk_page *pg, tk_matrix *m)
 	}
 	double mw = pg->w + 2 * off, mh = pg->h + 2 * off;
 	dev->media_h = mh;
-	HPDF_Page p = HPDF_AddPage(dev->pdf);
-	if (hp_obj(dev, p))
+	dev->media_w = mw;
+	dev->bleed_box = (HPDF_Box){(HPDF_REAL)pg->slug, (HPDF_REAL)pg->slug,
+	                            (HPDF_REAL)(mw - pg->slug), (HPDF_REAL)(mh - pg->slug)};
+	dev->trim_box = (HPDF_Box){(HPDF_REAL)off, (HPDF_REAL)off, (HPDF_REAL)(off + pg->w),
+	                           (HPDF_REAL)(off + pg->h)};
+	HPDF_Page p = scratch_page(dev, 0);
+	if (!p)
 		return;
-	HPDF_Box bleed = {(HPDF_REAL)pg->slug, (HPDF_REAL)pg->slug, (HPDF_REAL)(mw - pg->slug),
-	                  (HPDF_REAL)(mh - pg->slug)};
-	HPDF_Box trim = {(HPDF_REAL)off, (HPDF_REAL)off, (HPDF_REAL)(off + pg->w),
-	                 (HPDF_REAL)(off + pg->h)};
-	if (hp(dev, HPDF_Page_SetWidth(p, (HPDF_REAL)mw)) ||
-	    hp(dev, HPDF_Page_SetHeight(p, (HPDF_REAL)mh)))
+	if (dev->base.failed) {
+		scratch_free(dev, p);
 		return;
-	HPDF_Array bb = HPDF_Box_Array_New(dev->pdf->mmgr, bleed);
-	if (hp_obj(dev, bb) || hp(dev, HPDF_Dict_Add(p, "BleedBox", bb)))
-		return;
-	HPDF_Array tb = HPDF_Box_Array_New(dev->pdf->mmgr, trim);
-	if (hp_obj(dev, tb) || hp(dev, HPDF_Dict_Add(p, "TrimBox", tb)))
-		return;
+	}
 	dev->page = p;
 	snprintf(dev->what, sizeof dev->what, "drawing page %d", dev->page_no);
 }
@@ -1123,11 +1136,10 @@ static void unwind(pdf_dev *dev)
 	dev->clip_depth = 0;
 }
 
-/* A finished page's content stream is compressed at once, as the pictures are,
- * instead of by libharu when the PDF is saved: the document then holds each page
- * compressed rather than raw until the end (a card job keeps thousands), and
- * Z_BEST_SPEED costs a third of the default level. Nothing is drawn on a page
- * after it ends (unwind() has closed its text, paths and states). */
+/* A finished form's content stream is compressed at once, as the pictures are,
+ * instead of by libharu when the PDF is saved, and kept in one block until then;
+ * Z_BEST_SPEED costs a third of the default level. Nothing is drawn after it ends
+ * (unwind() has closed its text, paths and states). */
 static void compress_contents(pdf_dev *dev, HPDF_Page page)
 {
 	HPDF_PageAttr attr = page->attr;
@@ -1142,30 +1154,26 @@ static void dev_end_page(tk_device *base, const tk_page *pg)
 	if (!dev->page)
 		return;
 	unwind(dev);
-	/* Soft masks make the page a transparency group; without /CS a viewer or RIP
-	 * may blend in RGB, so it is pinned to the output's CMYK. */
-	if (dev->transparency && !base->failed) {
-		HPDF_Dict g = HPDF_Dict_New(dev->pdf->mmgr);
-		if (!hp_obj(dev, g) && !hp(dev, HPDF_Dict_Add(dev->page, "Group", g)) &&
-		    !hp(dev, HPDF_Dict_AddName(g, "Type", "Group")) &&
-		    !hp(dev, HPDF_Dict_AddName(g, "S", "Transparency")))
-			hp(dev, HPDF_Dict_AddName(g, "CS", "DeviceCMYK"));
-	}
 	if (!base->failed)
-		compress_contents(dev, dev->page);
+		write_page(dev, dev->page);
+	scratch_free(dev, dev->page);
 	dev->page = NULL;
 }
 
 /* ---- shared page bodies as form XObjects ---------------------------------- */
 
-/* libharu 2.3.0 has no form XObjects, but its page calls draw into any page
- * dictionary: a form is drawn on a page of trykk's own that is not in the page
- * tree (not in the cross-reference table either, so never written), whose
+/* libharu's page calls draw into any page dictionary with its attributes, and
+ * trykk's pages are such dictionaries of its own rather than libharu's (which
+ * would stay in memory until the document is saved): a page is drawn into one,
+ * written to the file when it ends (write_page) and freed; it is not in the
+ * cross-reference table, and its resources are a dictionary of its own, written
+ * inside the page object.
+ *
+ * libharu 2.3.0 has no form XObjects either: a form is drawn the same way, but its
  * content stream and resources are indirect objects; when the body is drawn, the
  * content stream becomes the form (/Subtype /Form, /BBox, /Resources) and the
- * scratch page is freed. The resources are added to the page as a reference, so
- * freeing the page leaves them to the form. */
-static HPDF_Page scratch_page(pdf_dev *dev)
+ * scratch page is freed, leaving both to be written with libharu's objects. */
+static HPDF_Page scratch_page(pdf_dev *dev, int form)
 {
 	HPDF_MMgr mm = dev->pdf->mmgr;
 	HPDF_Page p = HPDF_Dict_New(mm);
@@ -1182,13 +1190,19 @@ static HPDF_Page scratch_page(pdf_dev *dev)
 	attr->gmode = HPDF_GMODE_PAGE_DESCRIPTION;
 	attr->xref = dev->pdf->xref;
 	attr->gstate = HPDF_GState_New(mm, NULL);
-	attr->contents = HPDF_DictStream_New(mm, dev->pdf->xref);
+	if (form) {
+		attr->contents = HPDF_DictStream_New(mm, dev->pdf->xref);
+		if (attr->contents)
+			attr->stream = attr->contents->stream;
+	} else {
+		attr->stream = HPDF_MemStream_New(mm, HPDF_STREAM_BUF_SIZ);
+	}
 	HPDF_Dict res = HPDF_Dict_New(mm);
-	if (hp_obj(dev, attr->gstate) || hp_obj(dev, attr->contents) || hp_obj(dev, res) ||
-	    hp(dev, HPDF_Xref_Add(dev->pdf->xref, res)) ||
-	    hp(dev, HPDF_Dict_Add(p, "Resources", res)))
+	if (hp_obj(dev, attr->gstate) || hp_obj(dev, attr->stream) || hp_obj(dev, res))
 		return p; /* the caller frees it (failed is set) */
-	attr->stream = attr->contents->stream;
+	if (form && hp(dev, HPDF_Xref_Add(dev->pdf->xref, res)))
+		return p;
+	hp(dev, HPDF_Dict_Add(p, "Resources", res));
 	return p;
 }
 
@@ -1200,6 +1214,8 @@ static void scratch_free(pdf_dev *dev, HPDF_Page p)
 			attr->gstate = HPDF_GState_Free(dev->pdf->mmgr, attr->gstate);
 		if (attr->gstate)
 			HPDF_GState_Free(dev->pdf->mmgr, attr->gstate);
+		if (!attr->contents && attr->stream)
+			HPDF_Stream_Free(attr->stream); /* a page's own */
 		HPDF_FreeMem(dev->pdf->mmgr, attr);
 		p->attr = NULL;
 	}
@@ -1216,7 +1232,7 @@ static form_slot *form_get(pdf_dev *dev, const tk_page *body, int depth)
 	HPDF_Page outer = dev->page;
 	double outer_h = dev->media_h;
 	int outer_clips = dev->clip_depth, outer_tr = dev->transparency;
-	HPDF_Page sp = scratch_page(dev);
+	HPDF_Page sp = scratch_page(dev, 1);
 	if (!sp)
 		return NULL;
 	HPDF_Dict form = ((HPDF_PageAttr)sp->attr)->contents;
@@ -1946,64 +1962,213 @@ static int fix_font(pdf_dev *dev, font_slot *fs)
 	return 0;
 }
 
-/* A placeholder /ID goes into the trailer before saving; afterwards both of its
- * strings are replaced by the MD5 of the file. */
-static int add_id_placeholder(pdf_dev *dev)
+/* ---- writing the file ------------------------------------------------------ */
+
+/* The PDF is written as it is made, not held until the end: each page's content
+ * stream and page object go to the file as soon as the page is finished, so a
+ * data merge of thousands of records keeps no page in memory. The file is a
+ * temporary one, copied to the target (tk_write_atomic_file) when all went well.
+ * libharu's objects (fonts, pictures, forms, the catalog, the information) are
+ * made by libharu and written by trykk at the end, after the pages, with
+ * libharu's own object writer, followed by the cross-reference table and the
+ * trailer. Object numbers come from libharu's cross-reference table, a page's by
+ * putting a placeholder there; the placeholders are skipped when libharu's
+ * objects are written.
+ *
+ * libharu writes no /ID; PDF/X and many preflight profiles want one, so it is the
+ * MD5 of every byte before the trailer: stable for the same document, different
+ * for different documents. */
+static int emit(pdf_dev *dev, const void *p, size_t n)
 {
-	HPDF_BYTE zero[ID_LEN] = {0};
-	HPDF_Array id = HPDF_Array_New(dev->pdf->mmgr);
-	if (hp_obj(dev, id))
+	if (dev->out_errno)
+		return -1;
+	if (n && fwrite(p, 1, n, dev->out) != n) {
+		dev->out_errno = errno ? errno : EIO;
+		return -1;
+	}
+	HPDF_MD5Update(&dev->md5, p, (HPDF_UINT32)n);
+	dev->pos += n;
+	return 0;
+}
+
+static int emitf(pdf_dev *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int emitf(pdf_dev *dev, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof buf)
+		return -1;
+	return emit(dev, buf, (size_t)n);
+}
+
+static HPDF_STATUS sink_write(HPDF_Stream stream, const HPDF_BYTE *p, HPDF_UINT n)
+{
+	return emit(stream->attr, p, n) == 0 ? HPDF_OK : HPDF_FILE_IO_ERROR;
+}
+
+/* -1 after a failed write of the temporary file (marking the device failed); the
+ * caller, who knows the target's name, reports it. */
+static int out_failed(pdf_dev *dev)
+{
+	if (!dev->out_errno)
+		return 0;
+	dev->base.failed = 1;
+	return -1;
+}
+
+/* An object number of libharu's table for an object written here. */
+static uint32_t reserve(pdf_dev *dev)
+{
+	HPDF_Null n = HPDF_Null_New(dev->pdf->mmgr);
+	if (hp_obj(dev, n) || hp(dev, HPDF_Xref_Add(dev->pdf->xref, n)))
+		return 0;
+	return n->header.obj_id & 0x00FFFFFFu;
+}
+
+/* Makes room in the offset table for object numbers up to id. */
+static void offs_grow(pdf_dev *dev, size_t id)
+{
+	if (id < dev->offs_cap)
+		return;
+	size_t cap = dev->offs_cap ? dev->offs_cap : 256;
+	while (cap <= id)
+		cap *= 2;
+	dev->offs = tk_xrealloc(dev->offs, cap * sizeof *dev->offs);
+	memset(dev->offs + dev->offs_cap, 0, (cap - dev->offs_cap) * sizeof *dev->offs);
+	dev->offs_cap = cap;
+}
+
+/* Starts object id here. */
+static int begin_obj(pdf_dev *dev, uint32_t id)
+{
+	offs_grow(dev, id);
+	dev->offs[id] = dev->pos;
+	return emitf(dev, "%u 0 obj\012", (unsigned)id);
+}
+
+static int emit_box(pdf_dev *dev, const char *key, HPDF_Box b)
+{
+	char n[4][16];
+	float v[4] = {b.left, b.bottom, b.right, b.top};
+	for (int i = 0; i < 4; i++)
+		n[i][tk_pdf_real(n[i], v[i])] = 0;
+	return emitf(dev, "/%s [ %s %s %s %s ]\012", key, n[0], n[1], n[2], n[3]);
+}
+
+/* Writes a finished page: its content stream, compressed, and the page object
+ * with its boxes and resources. */
+static void write_page(pdf_dev *dev, HPDF_Page p)
+{
+	HPDF_PageAttr attr = p->attr;
+	size_t zlen = 0;
+	unsigned char *z = stream_deflated(attr->stream, &zlen);
+	if (!z) {
+		hp(dev, HPDF_ZLIB_ERROR);
+		return;
+	}
+	uint32_t page_id = reserve(dev), contents_id = page_id ? reserve(dev) : 0;
+	HPDF_Dict res = HPDF_Dict_GetItem(p, "Resources", HPDF_OCLASS_DICT);
+	if (!contents_id || hp_obj(dev, res)) {
+		free(z);
+		return;
+	}
+	if (dev->n_kids == dev->kids_cap) {
+		dev->kids_cap = dev->kids_cap ? 2 * dev->kids_cap : 64;
+		dev->kids = tk_xrealloc(dev->kids, (size_t)dev->kids_cap * sizeof *dev->kids);
+	}
+	dev->kids[dev->n_kids++] = page_id;
+	char w[16], h[16];
+	w[tk_pdf_real(w, (float)dev->media_w)] = 0;
+	h[tk_pdf_real(h, (float)dev->media_h)] = 0;
+	if (begin_obj(dev, page_id) == 0 &&
+	    emitf(dev, "<<\012/Type /Page\012/Parent %u 0 R\012/MediaBox [ 0 0 %s %s ]\012",
+	          (unsigned)(dev->pdf->root_pages->header.obj_id & 0x00FFFFFFu), w, h) == 0 &&
+	    emit_box(dev, "BleedBox", dev->bleed_box) == 0 &&
+	    emit_box(dev, "TrimBox", dev->trim_box) == 0 &&
+	    emitf(dev, "/Contents %u 0 R\012/Resources ", (unsigned)contents_id) == 0 &&
+	    !hp(dev, HPDF_Obj_WriteValue(res, dev->sink, NULL)) &&
+	    /* Soft masks make the page a transparency group; without /CS a viewer or
+	     * RIP may blend in RGB, so it is pinned to the output's CMYK. */
+	    (!dev->transparency ||
+	     emitf(dev, "\012/Group << /Type /Group /S /Transparency /CS /DeviceCMYK >>") == 0) &&
+	    emitf(dev, "\012>>\012endobj\012") == 0 && begin_obj(dev, contents_id) == 0 &&
+	    emitf(dev, "<<\012/Length %zu\012/Filter /FlateDecode\012>>\012stream\015\012", zlen) == 0 &&
+	    emit(dev, z, zlen) == 0)
+		emitf(dev, "\012endstream\012endobj\012");
+	free(z);
+	out_failed(dev);
+}
+
+/* The page tree: one node whose kids are the pages written. */
+static int write_pages(pdf_dev *dev)
+{
+	if (emitf(dev, "<<\012/Type /Pages\012/Count %d\012/Kids [", dev->n_kids))
+		return -1;
+	for (int i = 0; i < dev->n_kids; i++)
+		if (emitf(dev, i % 8 == 7 ? "%u 0 R\012" : "%u 0 R ", (unsigned)dev->kids[i]))
+			return -1;
+	return emitf(dev, "]\012>>");
+}
+
+/* Everything after the pages: libharu's objects, the cross-reference table and
+ * the trailer. */
+static int write_tail(pdf_dev *dev)
+{
+	HPDF_Doc pdf = dev->pdf;
+	HPDF_Xref xref = pdf->xref;
+	if (hp(dev, HPDF_Dict_Add(pdf->trailer, "Root", pdf->catalog)) ||
+	    (pdf->info && hp(dev, HPDF_Dict_Add(pdf->trailer, "Info", pdf->info))))
+		return -1;
+	/* Writing a font makes the objects of its embedded file, at the end of the
+	 * table: the count is read again on every turn. */
+	for (HPDF_UINT i = 1; i < xref->entries->count && !dev->base.failed; i++) {
+		offs_grow(dev, i);
+		if (dev->offs[i])
+			continue;
+		HPDF_XrefEntry e = HPDF_List_ItemAt(xref->entries, i);
+		if (begin_obj(dev, i))
+			break;
+		if (e->obj == pdf->root_pages ? write_pages(dev)
+		                              : hp(dev, HPDF_Obj_WriteValue(e->obj, dev->sink, NULL)))
+			break;
+		if (emitf(dev, "\012endobj\012"))
+			break;
+	}
+	if (out_failed(dev) || dev->base.failed)
+		return -1;
+	HPDF_UINT count = xref->entries->count;
+	uint64_t xref_at = dev->pos;
+	if (emitf(dev, "xref\0120 %u\0120000000000 65535 f\015\012", (unsigned)count))
+		return out_failed(dev);
+	for (HPDF_UINT i = 1; i < count; i++)
+		if (emitf(dev, "%010llu 00000 n\015\012", (unsigned long long)dev->offs[i]))
+			return out_failed(dev);
+	HPDF_BYTE digest[ID_LEN];
+	HPDF_MD5Final(digest, &dev->md5);
+	HPDF_Array id = HPDF_Array_New(pdf->mmgr);
+	if (hp_obj(dev, id) || hp(dev, HPDF_Dict_Add(pdf->trailer, "ID", id)))
 		return -1;
 	for (int i = 0; i < 2; i++) {
-		HPDF_Binary b = HPDF_Binary_New(dev->pdf->mmgr, zero, ID_LEN);
+		HPDF_Binary b = HPDF_Binary_New(pdf->mmgr, digest, ID_LEN);
 		if (hp_obj(dev, b) || hp(dev, HPDF_Array_Add(id, b)))
 			return -1;
 	}
-	return hp(dev, HPDF_Dict_Add(dev->pdf->trailer, "ID", id));
-}
-
-static int fill_id(unsigned char *buf, size_t len)
-{
-	static const char trailer[] = "trailer";
-	char zeros[2 * ID_LEN + 3];
-	zeros[0] = '<';
-	memset(zeros + 1, '0', 2 * ID_LEN);
-	zeros[2 * ID_LEN + 1] = '>';
-	zeros[2 * ID_LEN + 2] = 0;
-	/* The trailer is at the very end; search the last few kilobytes only. */
-	size_t from = len > 4096 ? len - 4096 : 0;
-	unsigned char *t = NULL;
-	for (size_t i = from; i + sizeof trailer - 1 <= len; i++)
-		if (memcmp(buf + i, trailer, sizeof trailer - 1) == 0)
-			t = buf + i;
-	if (!t)
+	if (hp(dev, HPDF_Dict_AddNumber(pdf->trailer, "Size", (HPDF_INT32)count)) ||
+	    emitf(dev, "trailer\012")) {
+		out_failed(dev);
 		return -1;
-	unsigned char *at[2];
-	unsigned char *p = t, *end = buf + len;
-	for (int k = 0; k < 2; k++) {
-		size_t zl = strlen(zeros);
-		unsigned char *hit = NULL;
-		for (; p + zl <= end; p++)
-			if (memcmp(p, zeros, zl) == 0) {
-				hit = p;
-				break;
-			}
-		if (!hit)
-			return -1;
-		at[k] = hit + 1;
-		p = hit + zl;
 	}
-	HPDF_MD5_CTX ctx;
-	HPDF_BYTE digest[ID_LEN];
-	HPDF_MD5Init(&ctx);
-	HPDF_MD5Update(&ctx, buf, (HPDF_UINT32)len);
-	HPDF_MD5Final(digest, &ctx);
-	for (int k = 0; k < 2; k++)
-		for (int i = 0; i < ID_LEN; i++) {
-			static const char hex[] = "0123456789ABCDEF";
-			at[k][2 * i] = (unsigned char)hex[digest[i] >> 4];
-			at[k][2 * i + 1] = (unsigned char)hex[digest[i] & 15];
-		}
+	if (hp(dev, HPDF_Dict_Write(pdf->trailer, dev->sink, NULL)))
+		return -1;
+	if (emitf(dev, "\012startxref\012%llu\012%%%%EOF\012", (unsigned long long)xref_at) ||
+	    fflush(dev->out) != 0 || ferror(dev->out)) {
+		if (!dev->out_errno)
+			dev->out_errno = errno ? errno : EIO;
+		return out_failed(dev);
+	}
 	return 0;
 }
 
@@ -2016,18 +2181,29 @@ typedef struct page_source {
 	void *ctx;
 } page_source;
 
-static int build(pdf_dev *dev, const tk_doc *doc, const page_source *src, unsigned char **out,
-                 size_t *out_len)
+static int build(pdf_dev *dev, const tk_doc *doc, const page_source *src)
 {
 	HPDF_Doc pdf = dev->pdf;
 	snprintf(dev->what, sizeof dev->what, "setting up the document");
+	dev->out = tmpfile();
+	if (!dev->out) {
+		own_error(dev, "cannot make a temporary file for the PDF: %s", strerror(errno));
+		return -1;
+	}
+	HPDF_MD5Init(&dev->md5);
+	dev->sink = HPDF_CallbackWriter_New(pdf->mmgr, sink_write, dev);
+	if (hp_obj(dev, dev->sink))
+		return -1;
 	/* OutputIntents and soft masks are PDF 1.4. */
 	pdf->pdf_version = HPDF_VER_14;
 	if (hp(dev, HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL)) ||
 	    hp(dev, HPDF_UseUTFEncodings(pdf)) || hp(dev, HPDF_SetCurrentEncoder(pdf, "UTF-8")))
 		return -1;
-	if (set_info(dev, doc) || add_output_intent(dev, doc) || add_id_placeholder(dev))
+	if (set_info(dev, doc) || add_output_intent(dev, doc))
 		return -1;
+	static const char header[] = "%PDF-1.4\012%\267\276\255\252\012";
+	if (emit(dev, header, sizeof header - 1))
+		return out_failed(dev);
 
 	int n_pages = 0;
 	if (src) {
@@ -2056,36 +2232,14 @@ static int build(pdf_dev *dev, const tk_doc *doc, const page_source *src, unsign
 			return -1;
 
 	snprintf(dev->what, sizeof dev->what, "saving the PDF");
-	if (hp(dev, HPDF_SaveToStream(pdf)) || hp(dev, HPDF_ResetStream(pdf)))
-		return -1;
-	HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
-	if (size == 0) {
-		hp(dev, HPDF_INVALID_STREAM);
-		return -1;
-	}
-	unsigned char *buf = tk_xmalloc(size);
-	HPDF_UINT32 got = size;
-	/* Asking for exactly the stream's size: asking for more makes libharu report
-	 * HPDF_STREAM_EOF through the error handler. */
-	if (hp(dev, HPDF_ReadFromStream(pdf, buf, &got)) || got != size) {
-		free(buf);
-		if (!dev->base.failed)
-			hp(dev, HPDF_STREAM_EOF);
-		return -1;
-	}
-	if (fill_id(buf, size) != 0) {
-		free(buf);
-		own_error(dev, "cannot find the /ID placeholder in libharu's trailer");
-		return -1;
-	}
-	*out = buf;
-	*out_len = size;
-	return 0;
+	return write_tail(dev);
 }
 
-/* Renders doc into *data (malloc'd, *len bytes). Returns 0 or -1 after reporting. */
-static int render(const tk_doc *doc, const page_source *src, tk_diag *d, unsigned char **data,
-                  size_t *len)
+/* Renders doc into a temporary file (*out, at its end). Returns 0, or -1 after
+ * reporting, or -1 with *werr set to the errno of a failed write of the
+ * temporary file, for the caller to report with the target's name. */
+static int render(const tk_doc *doc, const page_source *src, tk_diag *d, FILE **out,
+                  int *werr)
 {
 	pdf_dev dev;
 	memset(&dev, 0, sizeof dev);
@@ -2111,13 +2265,19 @@ static int render(const tk_doc *doc, const page_source *src, tk_diag *d, unsigne
 	}
 	pdf_dev *outer = writing;
 	writing = &dev;
-	*data = NULL;
-	*len = 0;
-	int rc = build(&dev, doc, src, data, len);
-	if (rc != 0)
+	*out = NULL;
+	int rc = build(&dev, doc, src);
+	*werr = dev.out_errno;
+	if (rc != 0 && !dev.out_errno)
 		report_hpdf(&dev);
+	if (dev.sink)
+		HPDF_Stream_Free(dev.sink);
 	HPDF_Free(dev.pdf);
 	writing = outer;
+	if (rc == 0)
+		*out = dev.out;
+	else if (dev.out)
+		fclose(dev.out);
 	free(dev.done);
 	for (int i = 0; i < dev.fonts_cap; i++)
 		free(dev.fonts[i].used);
@@ -2127,17 +2287,22 @@ static int render(const tk_doc *doc, const page_source *src, tk_diag *d, unsigne
 	free(dev.text);
 	free(dev.pend);
 	free(dev.line);
+	free(dev.offs);
+	free(dev.kids);
 	return rc;
 }
 
 int tk_pdf_print_write(const tk_doc *doc, const char *path, tk_diag *d)
 {
-	unsigned char *data;
-	size_t len;
-	int rc = render(doc, NULL, d, &data, &len);
-	if (rc == 0)
-		rc = tk_write_atomic(path, data, len, d);
-	free(data);
+	FILE *f;
+	int werr = 0;
+	int rc = render(doc, NULL, d, &f, &werr);
+	if (werr)
+		tk_error(d, NULL, "cannot write '%s': %s", path, strerror(werr));
+	if (rc == 0) {
+		rc = tk_write_atomic_file(path, f, d);
+		fclose(f);
+	}
 	return rc;
 }
 
@@ -2191,8 +2356,8 @@ struct tk_pdf_pipe {
 	FILE *msgs;
 	tk_diag *d;              /* the thread's reporter, into msgs */
 	int rc;
-	unsigned char *data;
-	size_t len;
+	FILE *pdf;               /* the result (render) */
+	int werr;                /* its failed write, or 0 */
 };
 
 static const tk_page *pipe_next(void *ctx)
@@ -2210,7 +2375,7 @@ static void *pipe_main(void *arg)
 {
 	tk_pdf_pipe *p = arg;
 	page_source src = {pipe_next, p};
-	p->rc = render(p->doc, &src, p->d, &p->data, &p->len);
+	p->rc = render(p->doc, &src, p->d, &p->pdf, &p->werr);
 	return NULL;
 }
 
@@ -2282,8 +2447,11 @@ int tk_pdf_pipe_finish(tk_pdf_pipe *p, const char *path, tk_diag *d)
 	pipe_join(p, 0);
 	fflush(p->msgs);
 	replay_messages(p->msgs, d);
-	int rc = p->rc == 0 ? tk_write_atomic(path, p->data, p->len, d) : -1;
-	free(p->data);
+	if (p->werr)
+		tk_error(d, NULL, "cannot write '%s': %s", path, strerror(p->werr));
+	int rc = p->rc == 0 ? tk_write_atomic_file(path, p->pdf, d) : -1;
+	if (p->pdf)
+		fclose(p->pdf);
 	tk_diag_free(p->d);
 	fclose(p->msgs);
 	free(p);
@@ -2295,7 +2463,8 @@ void tk_pdf_pipe_cancel(tk_pdf_pipe *p)
 	if (!p)
 		return;
 	pipe_join(p, 1);
-	free(p->data);
+	if (p->pdf)
+		fclose(p->pdf);
 	tk_diag_free(p->d);
 	fclose(p->msgs);
 	free(p);
