@@ -148,6 +148,22 @@ void *tk_arena_grow(tk_arena *a, void *old, size_t n, size_t cap, size_t size)
 	return p;
 }
 
+void tk_arena_shrink(tk_arena *a, void *p, size_t size, size_t keep)
+{
+	const size_t align = sizeof(max_align_t);
+	block *b = a->head;
+	size = (size + align - 1) / align * align;
+	keep = (keep + align - 1) / align * align;
+	if (size == 0)
+		size = align;
+	if (keep == 0)
+		keep = align;
+	if (!b || !p || keep >= size || (char *)p + size != (char *)b->data + b->used)
+		return;
+	b->used -= size - keep;
+	a->total -= size - keep;
+}
+
 size_t tk_arena_used(const tk_arena *a)
 {
 	return a->total;

@@ -24,6 +24,9 @@ char *tk_arena_printf(tk_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Grows an arena array: returns a copy of old (n elements of size) with room for cap. */
 void *tk_arena_grow(tk_arena *a, void *old, size_t n, size_t cap, size_t size);
+/* Gives back all but the first keep bytes of p, the size bytes allocated last
+ * from a; does nothing when p is not the last allocation. */
+void tk_arena_shrink(tk_arena *a, void *p, size_t size, size_t keep);
 /* Bytes allocated so far (for limits and benchmarks). */
 size_t tk_arena_used(const tk_arena *a);
 

@@ -107,7 +107,10 @@ int tk_layout_label_memo(tk_arena *a, tk_diag *d, tk_shaper *sh, tk_label_memo *
 				acc = TK_NEW(a, tk_glyph_run);
 				*acc = *src;
 				acc->n = 0;
-				acc_cap = src->n > 16 ? src->n : 16;
+				/* room for the rest of the text at a glyph a byte, which it
+				 * seldom exceeds: a data merge makes one slug line per page,
+				 * and every outgrown array stays in the arena */
+				acc_cap = src->n > n - i ? src->n : n - i;
 				acc->glyphs = TK_NEWN(a, tk_glyph, acc_cap);
 				tk_item *it = tk_dl_add(a, page, TK_ITEM_GLYPHS);
 				it->run = acc;

@@ -38,7 +38,9 @@ typedef struct builder {
 static void append(builder *b, const char *s, int n)
 {
 	if (b->len + n + 1 > b->cap) {
-		int cap = b->cap ? b->cap : 256;
+		/* exactly the first piece when it is the whole paragraph (a plain
+		 * line; a data merge makes thousands), doubling from there */
+		int cap = b->cap ? 2 * b->cap : n + 1 > 32 ? n + 1 : 32;
 		while (cap < b->len + n + 1)
 			cap *= 2;
 		b->buf = tk_arena_grow(b->a, b->buf, (size_t)b->len, (size_t)cap, 1);

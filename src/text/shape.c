@@ -612,6 +612,9 @@ int tk_shape(tk_shaper *s, tk_hyph *h, tk_arena *a, const tk_para *p, const tk_l
 				}
 			}
 		}
+		/* room was made for a run per glyph; most lines need one or two */
+		tk_arena_shrink(a, ln->runs, (size_t)(ng + nr) * sizeof *ln->runs,
+		                (size_t)ln->n_runs * sizeof *ln->runs);
 		fix_hyphen(ln, gl, gi, ps->align == TK_ALIGN_JUSTIFY, li + colw);
 		li_idx++;
 	} while (pango_layout_iter_next_line(it) && li_idx < n_lines);

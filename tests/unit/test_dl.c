@@ -6,8 +6,32 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* tk_arena_shrink gives back the tail of the last allocation only: the next
+ * allocation starts where the kept part ends, an earlier one is left alone, and
+ * the kept bytes are unchanged. */
+TK_TEST(arena_shrink_last_allocation_only)
+{
+	tk_arena *a = tk_arena_new();
+	char *p = tk_arena_alloc(a, 256);
+	memset(p, 'x', 256);
+	size_t used = tk_arena_used(a);
+	tk_arena_shrink(a, p, 256, 32);
+	EQ(tk_arena_used(a), used - 224);
+	char *q = tk_arena_alloc(a, 16);
+	OK(q == p + 32);
+	EQ(p[31], 'x');
+	EQ(q[0], 0); /* fresh memory is zeroed, as always */
+	used = tk_arena_used(a);
+	tk_arena_shrink(a, p, 32, 16); /* p is no longer the last: nothing */
+	EQ(tk_arena_used(a), used);
+	tk_arena_shrink(a, q, 16, 64); /* growing is not shrinking: nothing */
+	EQ(tk_arena_used(a), used);
+	tk_arena_free(a);
+}
 
 TK_TEST(matrix_concat_order)
 {
