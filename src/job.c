@@ -210,6 +210,17 @@ static int make_dir(tk_diag *d, const char *dir)
 	return 0;
 }
 
+/* A record of a data merge written as it is laid out: its arena, and how far the
+ * print PDF and the press sheets must have been written before it may go. */
+typedef struct live_record {
+	tk_arena *a;
+	int pages;            /* the print PDF's pages up to its last */
+	int sheet_pages;      /* the sheets' pages up to the one with its last page */
+} live_record;
+
+/* Records laid out ahead of the writers at most; then layout waits for them. */
+#define LIVE_RECORDS 32
+
 /* Slug lines of one document (and, in a data merge, the pipe its pages go to). */
 typedef struct slug_job {
 	tk_arena *a;
@@ -220,6 +231,22 @@ typedef struct slug_job {
 	int overrun;          /* more pages came than total */
 	tk_label_memo memo;
 	tk_pdf_pipe *pipe;
+	/* A data merge written as it is laid out (stream set): each record after the
+	 * first in an arena of its own, preflighted page by page, its press sheets
+	 * made as soon as their pages are, and its arena freed once the print PDF
+	 * and the sheets have been written past it. */
+	int stream;
+	tk_engine *e;
+	tk_arena *job_a;
+	tk_preflight_run *pf;
+	tk_doc *doc, *sheets;
+	tk_pdf_pipe *sheets_pipe;
+	const tk_impose_opts *io;
+	int per_sheet;        /* the document's pages on one sheet (0: no sheets) */
+	int sheets_made;
+	int failed;
+	live_record *live;    /* oldest first */
+	int n_live, cap_live;
 } slug_job;
 
 /* The slug line: which file, which page, for which press, outside the bleed. */
@@ -243,7 +270,100 @@ static void page_done(void *ctx, tk_page *pg)
 		return;
 	}
 	slug_line(j, pg);
+	if (j->pf)
+		tk_preflight_page(j->pf, pg, pg->index);
 	tk_pdf_pipe_page(j->pipe, pg);
+}
+
+static void record_begin(void *ctx, int i)
+{
+	slug_job *j = ctx;
+	if (i == 0)
+		return; /* the first record is laid out in the job's arena */
+	tk_arena *a = tk_arena_new();
+	j->a = j->e->a = a;
+	tk_layout_back(j->e);
+}
+
+/* Frees the arenas of the oldest records the writers are done with, waiting for
+ * the writers while more than LIVE_RECORDS are left (but never for a sheet not
+ * made yet: its pages are still to come). */
+static void free_written(slug_job *j)
+{
+	int gone = 0;
+	while (gone < j->n_live) {
+		live_record *r = &j->live[gone];
+		int wait = j->n_live - gone > LIVE_RECORDS;
+		int sheet_made = !j->sheets_pipe || r->sheet_pages <= j->sheets->n_pages;
+		if (!sheet_made ||
+		    tk_pdf_pipe_wait(j->pipe, wait ? r->pages : 0) < r->pages ||
+		    (j->sheets_pipe &&
+		     tk_pdf_pipe_wait(j->sheets_pipe, wait ? r->sheet_pages : 0) < r->sheet_pages))
+			break;
+		/* the record's page pointers go too: nothing may read them now */
+		for (int k = r->pages - 1; k >= r->pages - j->e->layout->n_pages && k >= 0; k--)
+			j->doc->pages[k] = NULL;
+		tk_arena_free(r->a);
+		gone++;
+	}
+	j->n_live -= gone;
+	memmove(j->live, j->live + gone, (size_t)j->n_live * sizeof *j->live);
+}
+
+static void record_end(void *ctx, int i)
+{
+	slug_job *j = ctx;
+	tk_doc *doc = j->doc;
+	if (i == 0)
+		tk_layout_keep(j->e);
+	/* Press sheets whose pages are all laid out, made in this record's arena. */
+	if (j->sheets_pipe && !j->failed && doc->n_pages > 0) {
+		if (!j->per_sheet)
+			j->per_sheet = tk_impose_nup_pages_per_sheet(j->io, doc->pages[0]);
+		int ready = j->per_sheet ? doc->n_pages / j->per_sheet : 0;
+		if (doc->n_pages == j->total && j->per_sheet)
+			ready = (j->total + j->per_sheet - 1) / j->per_sheet;
+		if (!j->per_sheet ||
+		    (ready > j->sheets_made &&
+		     tk_impose_nup_sheets(j->a, j->d, j->shaper, doc, j->total, j->io, j->sheets_made,
+		                          ready, j->sheets) < 0)) {
+			j->failed = 1; /* reported; layout goes on to find more */
+			if (!j->per_sheet)
+				tk_impose_nup_sheets(j->a, j->d, j->shaper, doc, j->total, j->io, 0, 1,
+				                     j->sheets);
+		} else {
+			for (int k = j->sheets->n_pages - (ready - j->sheets_made) * (j->io->duplex ? 2 : 1);
+			     k < j->sheets->n_pages; k++)
+				tk_pdf_pipe_page(j->sheets_pipe, j->sheets->pages[k]);
+			if (ready > j->sheets_made)
+				j->sheets_made = ready;
+		}
+	}
+	if (i == 0)
+		return;
+	int sheet_sides = j->io && j->io->duplex ? 2 : 1;
+	if (j->n_live == j->cap_live) {
+		j->cap_live = j->cap_live ? 2 * j->cap_live : 2 * LIVE_RECORDS;
+		j->live = tk_xrealloc(j->live, (size_t)j->cap_live * sizeof *j->live);
+	}
+	live_record *r = &j->live[j->n_live++];
+	r->a = j->a;
+	r->pages = doc->n_pages;
+	r->sheet_pages = j->per_sheet && doc->n_pages
+	                     ? ((doc->n_pages - 1) / j->per_sheet + 1) * sheet_sides
+	                     : 0;
+	free_written(j);
+}
+
+/* After the merge (or when it stops): the arenas of the records still kept, once
+ * the writers are done with them (the caller has finished or cancelled both). */
+static void free_records(slug_job *j)
+{
+	for (int i = 0; i < j->n_live; i++)
+		tk_arena_free(j->live[i].a);
+	free(j->live);
+	j->live = NULL;
+	j->n_live = j->cap_live = 0;
 }
 
 static int has_toc(const tk_pagespec *sp)
@@ -282,6 +402,7 @@ int tk_job_build(tk_session *s, const char *path)
 	tk_color *color = NULL;
 	tk_pixcache *pixcache = NULL;
 	tk_pdf_pipe *pipe = NULL;
+	slug_job sj = {0}; /* (the slug lines, and a data merge's writers) */
 
 	tk_node *croot = tk_yaml_load_file(a, d, path, NULL);
 	if (!croot)
@@ -345,16 +466,54 @@ int tk_job_build(tk_session *s, const char *path)
 	/* A data merge's print PDF is rendered on a second thread while its pages
 	 * are laid out (out.h: same bytes); its slug lines are made as each page is
 	 * finished, since the page count is known before. */
-	slug_job sj = {.a = a, .d = d, .shaper = s->shaper, .stem = stem,
-	               .condition = l->condition};
+	sj.a = a;
+	sj.d = d;
+	sj.shaper = s->shaper;
+	sj.stem = stem;
+	sj.condition = l->condition;
+	tk_impose_opts io = {.method = l->impose, .sheet_w = l->sheet_w, .sheet_h = l->sheet_h,
+	                     .creep = l->creep, .gap = l->impose_gap,
+	                     .duplex = c->n_records > 0 && l->n_pages == 2, .job = stem,
+	                     .loc = l->impose_loc};
+	tk_doc *sheets = NULL;
 	if ((s->o.outputs & TK_OUT_PRINT) && !tk_preflight_stops() && pipeable(l, c) &&
 	    (pipe = tk_pdf_pipe_start(doc)) != NULL) {
 		sj.total = c->n_records * l->n_pages;
 		sj.pipe = pipe;
 		e.page_done = page_done;
 		e.page_done_ctx = &sj;
+		/* Only the print PDF and its sheets: then nothing needs a record's pages
+		 * once they are written, and the merge is laid out record by record in
+		 * arenas freed as it goes (memory stays flat however long the list). */
+		if (s->o.outputs == TK_OUT_PRINT &&
+		    (l->impose == TK_IMPOSE_NONE || l->impose == TK_IMPOSE_NUP)) {
+			if (l->impose == TK_IMPOSE_NUP) {
+				sheets = TK_NEW(a, tk_doc);
+				tk_impose_begin(doc, sheets);
+				sheets->pages_a = a;
+				sj.sheets_pipe = tk_pdf_pipe_start(sheets);
+				sj.io = &io;
+			}
+			if (l->impose == TK_IMPOSE_NONE || sj.sheets_pipe) {
+				sj.stream = 1;
+				sj.e = &e;
+				sj.job_a = a;
+				sj.doc = doc;
+				sj.sheets = sheets;
+				sj.memo.a = a;
+				doc->pages_a = a;
+				e.ja = a;
+				e.record_begin = record_begin;
+				e.record_end = record_end;
+				sj.pf = tk_preflight_job_begin(l, c, in_root(s, a, "fonts"));
+			} else {
+				sheets = NULL;
+			}
+		}
 	}
-	if (tk_layout_doc(&e, doc) < 0)
+	int laid = tk_layout_doc(&e, doc);
+	sj.a = a;
+	if (laid < 0 || sj.failed)
 		goto done;
 	if (pipe && (sj.overrun || doc->n_pages != sj.total)) {
 		tk_error(d, NULL, "%s: internal error: the data merge made %d pages, not the %d "
@@ -363,7 +522,13 @@ int tk_job_build(tk_session *s, const char *path)
 	}
 	/* Preflight: warnings are shown, errors stop the build before anything is
 	 * written; `trykk preflight` stops here (1) with nothing written. */
-	int pf = tk_preflight_job(doc, l, c, in_root(s, a, "fonts"), d);
+	int pf;
+	if (sj.pf) {
+		pf = tk_preflight_job_end(sj.pf, d);
+		sj.pf = NULL;
+	} else {
+		pf = tk_preflight_job(doc, l, c, in_root(s, a, "fonts"), d);
+	}
 	if (pf != 0) {
 		rc = pf > 0 ? TK_EXIT_OK : TK_EXIT_INPUT;
 		goto done;
@@ -374,16 +539,12 @@ int tk_job_build(tk_session *s, const char *path)
 			slug_line(&sj, doc->pages[i]);
 	}
 	tk_font **all_fonts;
-	tk_doc_collect_fonts(a, doc, tk_shaper_fonts(s->shaper, &all_fonts));
+	if (!sj.stream)
+		tk_doc_collect_fonts(a, doc, tk_shaper_fonts(s->shaper, &all_fonts));
 
-	tk_doc *sheets = NULL;
-	if ((s->o.outputs & TK_OUT_PRINT) && l->impose != TK_IMPOSE_NONE) {
+	if (!sj.stream && (s->o.outputs & TK_OUT_PRINT) && l->impose != TK_IMPOSE_NONE) {
 		/* Press sheets, before anything is written: merged cards come as front,
 		 * back, front, back ... */
-		tk_impose_opts io = {.method = l->impose, .sheet_w = l->sheet_w, .sheet_h = l->sheet_h,
-		                     .creep = l->creep, .gap = l->impose_gap,
-		                     .duplex = c->n_records > 0 && l->n_pages == 2, .job = stem,
-		                     .loc = l->impose_loc};
 		sheets = TK_NEW(a, tk_doc);
 		if (tk_impose(a, d, s->shaper, doc, &io, sheets) < 0)
 			goto done;
@@ -397,7 +558,8 @@ int tk_job_build(tk_session *s, const char *path)
 	const char *print_path = tk_arena_printf(a, "%s/%s.pdf", od, stem);
 	/* The press sheets render on a thread of their own while this one writes the
 	 * pages (out.h); written after them, as before. */
-	tk_pdf_pipe *bg = sheets ? tk_pdf_print_start(sheets) : NULL;
+	tk_pdf_pipe *bg = sj.sheets_pipe ? sj.sheets_pipe : sheets ? tk_pdf_print_start(sheets) : NULL;
+	sj.sheets_pipe = NULL;
 	if (pipe) {
 		int prc = tk_pdf_pipe_finish(pipe, print_path, d);
 		pipe = NULL;
@@ -439,6 +601,10 @@ int tk_job_build(tk_session *s, const char *path)
 		        (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 done:
 	tk_pdf_pipe_cancel(pipe);
+	tk_pdf_pipe_cancel(sj.sheets_pipe);
+	if (sj.pf)
+		tk_preflight_end(sj.pf, NULL, NULL);
+	free_records(&sj);
 	tk_hyph_set_cache(s->hyph, NULL); /* the cache goes with the arena */
 	tk_pixcache_free(pixcache);
 	if (rc != TK_EXIT_OK && tk_diag_errors(d) == errors0)

@@ -662,53 +662,82 @@ static void report(walker *w, tk_diag *d, tk_findings *out, int *errors)
 	}
 }
 
-int tk_preflight(const tk_doc *doc, const tk_layout *l, const tk_preflight_opts *o,
-                 tk_diag *d, tk_findings *out)
+struct tk_preflight_run {
+	walker w;
+	tk_preflight_opts o;
+	char trim_what[256];       /* the hit of a wrong trim size points here */
+};
+
+tk_preflight_run *tk_preflight_begin(const tk_layout *l, const tk_preflight_opts *o)
 {
-	tk_preflight_opts none = {0};
-	walker w = {.l = l, .o = o ? o : &none, .safe = l ? l->safe : 3 * TK_MM};
-	if (w.o->fonts_dir)
-		w.fonts_real = realpath(w.o->fonts_dir, NULL);
+	tk_preflight_run *r = tk_xcalloc(1, sizeof *r);
+	if (o)
+		r->o = *o;
+	walker *w = &r->w;
+	*w = (walker){.l = l, .o = &r->o, .safe = l ? l->safe : 3 * TK_MM};
+	if (r->o.fonts_dir)
+		w->fonts_real = realpath(r->o.fonts_dir, NULL);
 	/* The size the content asks for (paper names are portrait; orientation counts). */
-	const tk_content *c = w.o->content;
-	char what[256];
+	const tk_content *c = r->o.content;
+	char *what = r->trim_what;
 	if (l && c && c->size_w > 0 &&
 	    (fabs(c->size_w - l->w) > 0.5 * TK_MM || fabs(c->size_h - l->h) > 0.5 * TK_MM)) {
 		char a[32], b[32], e[32], f[32];
-		snprintf(what, sizeof what, "%s (%s x %s) and the layout '%s' trims to %s x %s",
+		snprintf(what, sizeof r->trim_what, "%s (%s x %s) and the layout '%s' trims to %s x %s",
 		         c->size, tk_fmt_mm(c->size_w, a), tk_fmt_mm(c->size_h, b),
 		         l->path ? l->path : "", tk_fmt_mm(l->w, e), tk_fmt_mm(l->h, f));
-		add_hit(&w, R_TRIM, NULL, &c->size_loc, what, 0, 0, NO_COLOR);
+		add_hit(w, R_TRIM, NULL, &c->size_loc, what, 0, 0, NO_COLOR);
 	}
 	/* Swatches first: they are wrong wherever they are used. */
 	for (int i = 0; l && i < l->n_swatches; i++) {
 		double t = ink(l->swatches[i]);
 		if (t > TK_PREFLIGHT_MAX_INK + 0.01) {
 			tk_loc at = {l->path, 0, 0};
-			add_hit(&w, R_INK, NULL, &at, l->swatch_names[i], t, 0, l->swatches[i]);
+			add_hit(w, R_INK, NULL, &at, l->swatch_names[i], t, 0, l->swatches[i]);
 		}
 	}
-	for (int i = 0; doc && i < doc->n_pages; i++) {
-		const tk_page *p = doc->pages[i];
-		w.page = p;
-		w.page_no = i + 1;
-		/* On a spread, even indexes are left-hand pages: their fold is the right
-		 * edge. */
-		w.fold_left = l && l->spread && i % 2 == 1;
-		w.fold_right = l && l->spread && i % 2 == 0;
-		w.n_clip = w.clip_overflow = 0;
-		w.n_under = 0;
-		tk_matrix id = TK_IDENTITY;
-		walk(&w, p, &id, 0);
-	}
+	return r;
+}
+
+void tk_preflight_page(tk_preflight_run *r, const tk_page *p, int i)
+{
+	walker *w = &r->w;
+	const tk_layout *l = w->l;
+	w->page = p;
+	w->page_no = i + 1;
+	/* On a spread, even indexes are left-hand pages: their fold is the right
+	 * edge. */
+	w->fold_left = l && l->spread && i % 2 == 1;
+	w->fold_right = l && l->spread && i % 2 == 0;
+	w->n_clip = w->clip_overflow = 0;
+	w->n_under = 0;
+	tk_matrix id = TK_IDENTITY;
+	walk(w, p, &id, 0);
+	w->page = NULL; /* the page may go now: hits keep no pointer into it */
+}
+
+int tk_preflight_end(tk_preflight_run *r, tk_diag *d, tk_findings *out)
+{
+	walker *w = &r->w;
 	int errors = 0;
-	report(&w, d, out, &errors);
-	free(w.hits);
-	free(w.under);
-	free(w.under_inked);
-	free(w.fonts);
-	free(w.fonts_real);
+	if (d)
+		report(w, d, out, &errors);
+	free(w->hits);
+	free(w->under);
+	free(w->under_inked);
+	free(w->fonts);
+	free(w->fonts_real);
+	free(r);
 	return errors ? -1 : 0;
+}
+
+int tk_preflight(const tk_doc *doc, const tk_layout *l, const tk_preflight_opts *o,
+                 tk_diag *d, tk_findings *out)
+{
+	tk_preflight_run *r = tk_preflight_begin(l, o);
+	for (int i = 0; doc && i < doc->n_pages; i++)
+		tk_preflight_page(r, doc->pages[i], i);
+	return tk_preflight_end(r, d, out);
 }
 
 /* ---- the preflight in every build ----------------------------------------------- */
@@ -730,8 +759,22 @@ int tk_preflight_stops(void)
 int tk_preflight_job(const tk_doc *doc, const tk_layout *l, const tk_content *c,
                      const char *fonts_dir, tk_diag *d)
 {
+	tk_preflight_run *r = tk_preflight_job_begin(l, c, fonts_dir);
+	for (int i = 0; doc && i < doc->n_pages; i++)
+		tk_preflight_page(r, doc->pages[i], i);
+	return tk_preflight_job_end(r, d);
+}
+
+tk_preflight_run *tk_preflight_job_begin(const tk_layout *l, const tk_content *c,
+                                         const char *fonts_dir)
+{
 	tk_preflight_opts o = {.fonts_dir = fonts_dir, .content = c};
-	if (tk_preflight(doc, l, &o, d, run_collect) < 0)
+	return tk_preflight_begin(l, &o);
+}
+
+int tk_preflight_job_end(tk_preflight_run *r, tk_diag *d)
+{
+	if (tk_preflight_end(r, d, run_collect) < 0)
 		return -1;
 	return run_stop ? 1 : 0;
 }

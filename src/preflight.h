@@ -66,6 +66,14 @@ typedef struct tk_preflight_opts {
  * Returns 0 when there was no error-level finding, -1 when there was. */
 int tk_preflight(const tk_doc *doc, const tk_layout *l, const tk_preflight_opts *o,
                  tk_diag *d, tk_findings *out);
+/* The same a page at a time, for pages that are not kept until the end (a data
+ * merge written as it is laid out): begin, each page with its 0-based index in
+ * order, then end, which reports, frees the run and returns as tk_preflight (d
+ * NULL: a run given up, freed without a word). */
+typedef struct tk_preflight_run tk_preflight_run;
+tk_preflight_run *tk_preflight_begin(const tk_layout *l, const tk_preflight_opts *o);
+void tk_preflight_page(tk_preflight_run *r, const tk_page *page, int index);
+int tk_preflight_end(tk_preflight_run *r, tk_diag *d, tk_findings *out);
 
 /* The preflight every build runs (called by job.c right after layout). The CLI sets
  * for the whole run where findings are collected as well (NULL: nowhere) and
@@ -79,5 +87,9 @@ int tk_preflight_stops(void);
  * only), 0 when the build goes on to write its outputs. */
 int tk_preflight_job(const tk_doc *doc, const tk_layout *l, const tk_content *c,
                      const char *fonts_dir, tk_diag *d);
+/* tk_preflight_job a page at a time (tk_preflight_page between the two). */
+tk_preflight_run *tk_preflight_job_begin(const tk_layout *l, const tk_content *c,
+                                         const char *fonts_dir);
+int tk_preflight_job_end(tk_preflight_run *r, tk_diag *d);
 
 #endif

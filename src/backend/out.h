@@ -43,6 +43,10 @@ tk_pdf_pipe *tk_pdf_pipe_start(const tk_doc *doc);
 void tk_pdf_pipe_page(tk_pdf_pipe *p, const tk_page *page);
 int tk_pdf_pipe_finish(tk_pdf_pipe *p, const char *path, tk_diag *d);
 void tk_pdf_pipe_cancel(tk_pdf_pipe *p);
+/* Waits until the pipe has written its first n pages, and returns how many it has
+ * (INT_MAX once it takes no more: it failed, or its pages have ended), so that
+ * the caller may free what those pages point to. */
+int tk_pdf_pipe_wait(tk_pdf_pipe *p, int n);
 /* A finished document's print PDF on a thread of its own while this one goes on
  * (the press sheets while the pages are written): a pipe with every page handed
  * over; NULL where tk_pdf_pipe_start gives none (the caller then writes it with

@@ -48,6 +48,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -2178,6 +2179,7 @@ static int write_tail(pdf_dev *dev)
  * handed over while layout goes on). NULL: no more pages. */
 typedef struct page_source {
 	const tk_page *(*next)(void *ctx);
+	void (*done)(void *ctx); /* the page next gave last is written (or skipped) */
 	void *ctx;
 } page_source;
 
@@ -2207,9 +2209,11 @@ static int build(pdf_dev *dev, const tk_doc *doc, const page_source *src)
 
 	int n_pages = 0;
 	if (src) {
-		for (const tk_page *pg; (pg = src->next(src->ctx)) != NULL; n_pages++)
+		for (const tk_page *pg; (pg = src->next(src->ctx)) != NULL; n_pages++) {
 			if (!dev->base.failed)
 				tk_dl_run_page(&dev->base, pg);
+			src->done(src->ctx);
+		}
 	} else {
 		for (; n_pages < doc->n_pages && !dev->base.failed; n_pages++)
 			tk_dl_run_page(&dev->base, doc->pages[n_pages]);
@@ -2349,8 +2353,11 @@ struct tk_pdf_pipe {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t more;
+	pthread_cond_t progress; /* finished grew, or the thread is ending */
 	const tk_page **pages;   /* handed over, in order */
 	int n, cap, taken;
+	int finished;            /* pages written (or skipped after a failure) */
+	int exiting;             /* the thread takes no more pages */
 	int ended, cancelled;
 	const tk_doc *doc;
 	FILE *msgs;
@@ -2371,12 +2378,35 @@ static const tk_page *pipe_next(void *ctx)
 	return pg;
 }
 
+static void pipe_done(void *ctx)
+{
+	tk_pdf_pipe *p = ctx;
+	pthread_mutex_lock(&p->mu);
+	p->finished++;
+	pthread_cond_broadcast(&p->progress);
+	pthread_mutex_unlock(&p->mu);
+}
+
 static void *pipe_main(void *arg)
 {
 	tk_pdf_pipe *p = arg;
-	page_source src = {pipe_next, p};
+	page_source src = {pipe_next, pipe_done, p};
 	p->rc = render(p->doc, &src, p->d, &p->pdf, &p->werr);
+	pthread_mutex_lock(&p->mu);
+	p->exiting = 1;
+	pthread_cond_broadcast(&p->progress);
+	pthread_mutex_unlock(&p->mu);
 	return NULL;
+}
+
+int tk_pdf_pipe_wait(tk_pdf_pipe *p, int n)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->finished < n && !p->exiting)
+		pthread_cond_wait(&p->progress, &p->mu);
+	int done = p->exiting ? INT_MAX : p->finished;
+	pthread_mutex_unlock(&p->mu);
+	return done;
 }
 
 tk_pdf_pipe *tk_pdf_pipe_start(const tk_doc *doc)
@@ -2395,7 +2425,9 @@ tk_pdf_pipe *tk_pdf_pipe_start(const tk_doc *doc)
 	tk_diag_set_level(p->d, TK_INFO); /* the caller's reporter filters */
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->more, NULL);
+	pthread_cond_init(&p->progress, NULL);
 	if (pthread_create(&p->thread, NULL, pipe_main, p) != 0) {
+		pthread_cond_destroy(&p->progress);
 		pthread_cond_destroy(&p->more);
 		pthread_mutex_destroy(&p->mu);
 		tk_diag_free(p->d);
@@ -2435,6 +2467,7 @@ static void pipe_join(tk_pdf_pipe *p, int cancel)
 {
 	pipe_close(p, cancel);
 	pthread_join(p->thread, NULL);
+	pthread_cond_destroy(&p->progress);
 	pthread_cond_destroy(&p->more);
 	pthread_mutex_destroy(&p->mu);
 	free(p->pages);

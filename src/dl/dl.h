@@ -136,6 +136,10 @@ typedef struct tk_doc {
 	                                  * PDF's font subsets; NULL: none */
 	int n_pages, pages_cap;
 	tk_page **pages;
+	struct tk_arena *pages_a;      /* where the pages array grows (NULL: the arena
+	                                * a page is made in); a data merge written as it
+	                                * is laid out (job.c) makes its pages in arenas
+	                                * freed before the document is */
 	int n_fonts;
 	tk_font **fonts;
 } tk_doc;

@@ -43,9 +43,45 @@ typedef struct memo_entry {
 	struct memo_entry *next;
 } memo_entry;
 
+/* Buckets changed since tk_flow_memo_keep, remembered up to this many (more: all
+ * are put back). */
+#define MEMO_DIRTY 256
+
 struct tk_shape_memo {
 	memo_entry *b[MEMO_BUCKETS];
+	memo_entry **kept;         /* the buckets as tk_flow_memo_keep found them */
+	int dirty[MEMO_DIRTY];
+	int n_dirty, all_dirty;
 };
+
+static struct tk_shape_memo *memo_of(tk_engine *e)
+{
+	if (!e->shapes)
+		e->shapes = TK_NEW(e->ja ? e->ja : e->a, struct tk_shape_memo);
+	return e->shapes;
+}
+
+void tk_flow_memo_keep(tk_engine *e)
+{
+	struct tk_shape_memo *m = memo_of(e);
+	if (!m->kept)
+		m->kept = TK_NEWN(e->ja ? e->ja : e->a, memo_entry *, MEMO_BUCKETS);
+	memcpy(m->kept, m->b, sizeof m->b);
+	m->n_dirty = m->all_dirty = 0;
+}
+
+void tk_flow_memo_back(tk_engine *e)
+{
+	struct tk_shape_memo *m = e->shapes;
+	if (!m || !m->kept)
+		return;
+	if (m->all_dirty)
+		memcpy(m->b, m->kept, sizeof m->b);
+	else
+		for (int i = 0; i < m->n_dirty; i++)
+			m->b[m->dirty[i]] = m->kept[m->dirty[i]];
+	m->n_dirty = m->all_dirty = 0;
+}
 
 static uint32_t fnv(uint32_t h, const void *data, size_t n)
 {
@@ -100,10 +136,9 @@ static const tk_shaped *shape(tk_flow *f, const tk_para *p, double w)
 	int slot = f->cache_next++ % TK_SHAPE_CACHE;
 	tk_shaped *sh = &f->cache[slot].sh;
 	tk_engine *e = f->e;
-	if (!e->shapes)
-		e->shapes = TK_NEW(e->a, struct tk_shape_memo);
+	struct tk_shape_memo *memo = memo_of(e);
 	uint32_t h = para_hash(p, w, f->scale);
-	memo_entry *m = e->shapes->b[h % MEMO_BUCKETS];
+	memo_entry *m = memo->b[h % MEMO_BUCKETS];
 	for (; m; m = m->next)
 		if (m->hash == h && m->w == w && m->scale == f->scale && para_same(m->p, p))
 			break;
@@ -113,8 +148,14 @@ static const tk_shaped *shape(tk_flow *f, const tk_para *p, double w)
 		if (tk_shape(e->shaper, e->hyph, e->a, p, e->layout, w, f->scale, e->lang, sh) < 0)
 			return NULL;
 		m = TK_NEW(e->a, memo_entry);
-		*m = (memo_entry){h, p, w, f->scale, *sh, e->shapes->b[h % MEMO_BUCKETS]};
-		e->shapes->b[h % MEMO_BUCKETS] = m;
+		*m = (memo_entry){h, p, w, f->scale, *sh, memo->b[h % MEMO_BUCKETS]};
+		memo->b[h % MEMO_BUCKETS] = m;
+		if (memo->kept) {
+			if (memo->n_dirty < MEMO_DIRTY)
+				memo->dirty[memo->n_dirty++] = (int)(h % MEMO_BUCKETS);
+			else
+				memo->all_dirty = 1;
+		}
 	}
 	f->cache[slot].p = p;
 	f->cache[slot].w = w;

@@ -6,6 +6,7 @@
  * pages must meet exactly; for cards their own trim plus bleed. */
 #include "impose.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -127,10 +128,17 @@ void tk_impose_nup_grid(const tk_impose_opts *o, double w, double h, double blee
 		*rows = 0;
 }
 
-static int nup(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *doc,
-               const tk_impose_opts *o, tk_doc *out)
+int tk_impose_nup_pages_per_sheet(const tk_impose_opts *o, const tk_page *p0)
 {
-	if (doc->n_pages == 0)
+	int cols, rows;
+	tk_impose_nup_grid(o, p0->w, p0->h, p0->bleed, &cols, &rows);
+	return cols * rows * (o->duplex ? 2 : 1);
+}
+
+int tk_impose_nup_sheets(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *doc,
+                         int n_total, const tk_impose_opts *o, int from, int to, tk_doc *out)
+{
+	if (n_total == 0 || doc->n_pages == 0)
 		return 0;
 	const tk_page *p0 = doc->pages[0];
 	double W = p0->w, H = p0->h, b = p0->bleed;
@@ -145,18 +153,20 @@ static int nup(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *doc,
 	}
 	int per = cols * rows;
 	int sides = o->duplex ? 2 : 1;
-	int cards = (doc->n_pages + sides - 1) / sides;
+	int cards = (n_total + sides - 1) / sides;
 	int sheets = (cards + per - 1) / per;
+	if (to > sheets)
+		to = sheets;
 	double grid_w = cols * W + (cols - 1) * gap, grid_h = rows * H + (rows - 1) * gap;
 	double gx = (o->sheet_w - grid_w) / 2, gy = (o->sheet_h - grid_h) / 2;
-	for (int s = 0; s < sheets; s++) {
+	for (int s = from; s < to; s++) {
 		for (int side = 0; side < sides; side++) {
 			tk_page *sheet = tk_dl_page_new(a, out, o->sheet_w, o->sheet_h, 0, 0);
 			sheet->label = tk_arena_printf(a, "%d%s", s + 1, side ? "b" : "a");
 			for (int k = 0; k < per; k++) {
 				int card = s * per + k;
 				int pi = card * sides + side;
-				if (card >= cards || pi >= doc->n_pages)
+				if (card >= cards || pi >= n_total)
 					break;
 				int c = k % cols, r = k / cols;
 				/* Backs: turned over the long (vertical) edge, so columns mirror. */
@@ -187,8 +197,7 @@ static int nup(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *doc,
 	return 0;
 }
 
-int tk_impose(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *doc,
-              const tk_impose_opts *o, tk_doc *out)
+void tk_impose_begin(const tk_doc *doc, tk_doc *out)
 {
 	out->title = doc->title;
 	out->author = doc->author;
@@ -200,11 +209,17 @@ int tk_impose(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *doc,
 	out->icc_path = doc->icc_path;
 	out->cache = doc->cache;
 	out->epoch = doc->epoch;
+}
+
+int tk_impose(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *doc,
+              const tk_impose_opts *o, tk_doc *out)
+{
+	tk_impose_begin(doc, out);
 	switch (o->method) {
 	case TK_IMPOSE_SADDLE:
 		return saddle(a, d, sh, doc, o, out);
 	case TK_IMPOSE_NUP:
-		return nup(a, d, sh, doc, o, out);
+		return tk_impose_nup_sheets(a, d, sh, doc, doc->n_pages, o, 0, INT_MAX, out);
 	case TK_IMPOSE_NONE:
 		break;
 	}

@@ -38,4 +38,16 @@ void tk_impose_nup_grid(const tk_impose_opts *o, double card_w, double card_h, d
 int tk_impose(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *doc,
               const tk_impose_opts *o, tk_doc *out);
 
+/* n-up a sheet at a time, for a data merge whose pages are not all kept (job.c):
+ * tk_impose_begin gives out doc's title, dates and print condition; then
+ * tk_impose_nup_sheets appends sheets [from, to) of the imposition of a document
+ * of n_total pages, of which doc holds the first doc->n_pages (each of those
+ * sheets' pages must be among them). The same sheets as tk_impose makes.
+ * tk_impose_nup_pages_per_sheet: how many of doc's pages a sheet takes (0: a card
+ * does not fit, which tk_impose_nup_sheets reports). */
+void tk_impose_begin(const tk_doc *doc, tk_doc *out);
+int tk_impose_nup_sheets(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *doc,
+                         int n_total, const tk_impose_opts *o, int from, int to, tk_doc *out);
+int tk_impose_nup_pages_per_sheet(const tk_impose_opts *o, const tk_page *p0);
+
 #endif

@@ -56,6 +56,21 @@ typedef struct tk_engine {
 	int n_record_names;
 	int varies;
 	struct tk_page *marks_body; /* data merge: the crop marks, shared (page.c) */
+	/* The job's arena when a is a record's own (a data merge written as it is
+	 * laid out, job.c): what outlives a record (the names of the fields asked for,
+	 * headings) goes here. NULL: a is the job's. */
+	tk_arena *ja;
+	/* Called before and after each record of a data merge is laid out (NULL:
+	 * not), with page_done_ctx: job.c switches a to the record's arena there and
+	 * frees the arenas of records that have been written. */
+	void (*record_begin)(void *ctx, int record);
+	void (*record_end)(void *ctx, int record);
+	struct {                    /* qr_cache as tk_layout_keep found it */
+		const void *frame;
+		const char *text;
+		struct tk_path *path;
+	} qr_kept[8];
+	int qr_next_kept;
 	/* Called with every page of a data merge as it is finished (NULL: not), so
 	 * that the caller can hand it on (job.c: to the print PDF's thread). */
 	void (*page_done)(void *ctx, tk_page *page);
@@ -72,6 +87,17 @@ typedef struct tk_engine {
  * all errors found. */
 int tk_layout_doc(tk_engine *e, tk_doc *doc);
 
+/* A data merge written as it is laid out (job.c) lays each record after the first
+ * out in an arena of its own, freed once the record's pages are written. What the
+ * engine remembers from record to record (shaped paragraphs, QR codes) is kept as
+ * it is after the first record, which is laid out in the job's arena, and put
+ * back before each later one (record_begin), so that nothing remembered points
+ * into a freed arena. tk_flow_memo_keep/back do the shaped paragraphs (flow.c). */
+void tk_layout_keep(tk_engine *e);
+void tk_layout_back(tk_engine *e);
+void tk_flow_memo_keep(tk_engine *e);
+void tk_flow_memo_back(tk_engine *e);
+
 /* Draws one line of plain text (Lato Regular at size points, registration colour
  * when mark is set, else black) with its baseline starting at x,y on page: sheet
  * labels, slug lines. Items get is_mark = mark. Returns 0 or -1 after reporting. */
@@ -82,6 +108,7 @@ int tk_layout_label(tk_arena *a, tk_diag *d, tk_shaper *sh, tk_page *page, doubl
  * (slug lines): start with {0} on the stack, use with one arena. */
 #define TK_LABEL_MEMO 64
 typedef struct tk_label_memo {
+	tk_arena *a; /* where the pieces it keeps are shaped (NULL: the caller's) */
 	int n;
 	struct {
 		const char *text;

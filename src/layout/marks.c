@@ -51,6 +51,8 @@ static const tk_line *label_line(tk_arena *a, tk_shaper *sh, tk_label_memo *m,
 			if (m->e[i].size == size && m->e[i].mark == mark && m->e[i].len == len &&
 			    memcmp(m->e[i].text, text, (size_t)len) == 0)
 				return m->e[i].line;
+		if (m->a && m->n < TK_LABEL_MEMO)
+			a = m->a;
 	}
 	tk_pstyle *st = TK_NEW(a, tk_pstyle);
 	*st = (tk_pstyle){.name = "label", .font = "Lato", .weight = 400, .size = size,

@@ -26,11 +26,11 @@ static void asked(const tk_engine *ce, const char *name)
 			return;
 	if (e->n_asked == e->cap_asked) {
 		int cap = e->cap_asked ? e->cap_asked * 2 : 16;
-		e->asked = tk_arena_grow(e->a, e->asked, (size_t)e->n_asked, (size_t)cap,
+		e->asked = tk_arena_grow(e->ja ? e->ja : e->a, e->asked, (size_t)e->n_asked, (size_t)cap,
 		                         sizeof *e->asked);
 		e->cap_asked = cap;
 	}
-	e->asked[e->n_asked++] = tk_arena_strdup(e->a, name);
+	e->asked[e->n_asked++] = tk_arena_strdup(e->ja ? e->ja : e->a, name);
 }
 
 /* A field's text: the merged record first, then the content file. */
@@ -155,14 +155,16 @@ static void note_heading(tk_engine *e, const tk_placed *pl)
 	e->varies = 1;
 	if (e->n_headings == e->cap_headings) {
 		int cap = e->cap_headings ? e->cap_headings * 2 : 32;
-		e->headings = tk_arena_grow(e->a, e->headings, (size_t)e->n_headings, (size_t)cap,
-		                            sizeof(tk_heading));
+		e->headings = tk_arena_grow(e->ja ? e->ja : e->a, e->headings,
+		                            (size_t)e->n_headings, (size_t)cap, sizeof(tk_heading));
 		e->cap_headings = cap;
 	}
-	e->headings[e->n_headings++] =
-	    (tk_heading){p->text, p->level, pl->page->index, pl->page->label};
+	const char *title = e->ja ? tk_arena_strdup(e->ja, p->text) : p->text;
+	const char *label = e->ja && pl->page->label ? tk_arena_strdup(e->ja, pl->page->label)
+	                                             : pl->page->label;
+	e->headings[e->n_headings++] = (tk_heading){title, p->level, pl->page->index, label};
 	if (p->level == 1 || !e->section)
-		e->section = p->text;
+		e->section = title;
 }
 
 /* Draws lines from..to-1 of the flow, moved down by dy. */
@@ -1080,6 +1082,20 @@ static void record_names(tk_engine *e)
 		}
 }
 
+void tk_layout_keep(tk_engine *e)
+{
+	memcpy(e->qr_kept, e->qr_cache, sizeof e->qr_kept);
+	e->qr_next_kept = e->qr_next;
+	tk_flow_memo_keep(e);
+}
+
+void tk_layout_back(tk_engine *e)
+{
+	memcpy(e->qr_cache, e->qr_kept, sizeof e->qr_cache);
+	e->qr_next = e->qr_next_kept;
+	tk_flow_memo_back(e);
+}
+
 int tk_layout_doc(tk_engine *e, tk_doc *doc)
 {
 	int errors = tk_diag_errors(e->d);
@@ -1107,12 +1123,18 @@ int tk_layout_doc(tk_engine *e, tk_doc *doc)
 		tk_diag_set_context(e->d, ctx);
 		e->record = rec->fields;
 		e->n_record = rec->n;
+		if (e->record_begin)
+			e->record_begin(e->page_done_ctx, i);
 		int before = tk_diag_errors(e->d);
 		check_record(e, rec);
 		if (tk_diag_errors(e->d) == before)
 			layout_pages(&c);
 		c.n_tocs = 0;
+		if (e->record_end)
+			e->record_end(e->page_done_ctx, i);
 	}
+	if (e->ja)
+		e->a = e->ja;
 	tk_diag_set_context(e->d, NULL);
 	e->record = NULL;
 	e->n_record = 0;
