@@ -353,4 +353,41 @@ while IFS= read -r name; do
 done < "$OUT/names"
 equals "back with {name} {page}: every back shows its own name and page" "$out" ""
 
+# --- a long list, written as it is laid out -------------------------------------------
+# With only the print PDF asked for, a merge is laid out record by record and each
+# record's memory is freed as soon as the print PDF and the sheets are written past
+# it (more than 32 records behind layout, so 150 records exercise it). The bytes
+# must be those of the whole list laid out first in one thread, and of a build that
+# keeps the pages (a trace too); every card must still be there.
+long="$OUT/long"
+rm -rf "$long"
+sh bench/gen-cards.sh 150 "$long" >/dev/null
+./trykk build -q --only print -o "$long/out" "$long/cards-150.yaml" 2>"$long/err"
+equals "150 cards, print only: builds" "$? $(cat "$long/err")" "0 "
+TRYKK_JOBS=1 ./trykk build -q --only print -o "$long/serial" "$long/cards-150.yaml" 2>/dev/null
+./trykk build -q --only print,trace -o "$long/kept" "$long/cards-150.yaml" 2>/dev/null
+for f in cards-150.pdf cards-150-sheets.pdf; do
+	check "150 cards: $f = laid out whole in one thread" cmp "$long/out/$f" "$long/serial/$f"
+	check "150 cards: $f = with the pages kept" cmp "$long/out/$f" "$long/kept/$f"
+done
+equals "150 cards: 300 pages" "$(pages_of "$long/out/cards-150.pdf")" "300"
+equals "150 cards: 8 sheets x 2 sides" "$(pages_of "$long/out/cards-150-sheets.pdf")" "16"
+last=$(awk -F, 'NR == 151 { print $1 }' "$long/cards-150.csv")
+contains "150 cards: the last card is the last person's" \
+	"$(page_text "$long/out/cards-150.pdf" 299)" "$last"
+contains "150 cards: the last sheet has the last card" \
+	"$(page_text "$long/out/cards-150-sheets.pdf" 15)" "$last"
+contains "150 cards: page 299's slug line counts all pages" \
+	"$(page_text "$long/out/cards-150.pdf" 299)" "side 299 av 300"
+# A bad record far down the list: reported, and nothing written, although the
+# pages before it were already on their way to the file.
+awk -F, 'NR == 121 { sub(/@horten\.kommune\.no/, "(at)horten.kommune.no") } { print }' \
+	"$long/cards-150.csv" > "$long/bad.csv"
+sed 's|^records-csv: cards-150.csv$|records-csv: bad.csv|' "$long/cards-150.yaml" > "$long/bad.yaml"
+./trykk build -q --only print -o "$long/bad" "$long/bad.yaml" 2>"$long/bad.err"
+equals "150 cards, record 120 broken: exit status 1" "$?" "1"
+contains "150 cards, record 120 broken: named" "$(cat "$long/bad.err")" "record 120"
+equals "150 cards, record 120 broken: nothing written" \
+	"$(ls -A "$long/bad" 2>/dev/null | grep -v '^.trykk-cache$')" ""
+
 finish
