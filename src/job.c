@@ -220,6 +220,10 @@ typedef struct live_record {
 
 /* Records laid out ahead of the writers at most; then layout waits for them. */
 #define LIVE_RECORDS 32
+/* The first records are laid out in the job's arena and kept: the paragraphs
+ * shaped for them stay in the engine's memo for all later records (a list repeats
+ * its titles, units and addresses early), at some 15 KiB a record. */
+#define KEPT_RECORDS 64
 
 /* Slug lines of one document (and, in a data merge, the pipe its pages go to). */
 typedef struct slug_job {
@@ -232,9 +236,9 @@ typedef struct slug_job {
 	tk_label_memo memo;
 	tk_pdf_pipe *pipe;
 	/* A data merge written as it is laid out (stream set): each record after the
-	 * first in an arena of its own, preflighted page by page, its press sheets
-	 * made as soon as their pages are, and its arena freed once the print PDF
-	 * and the sheets have been written past it. */
+	 * first KEPT_RECORDS in an arena of its own, preflighted page by page, its
+	 * press sheets made as soon as their pages are, and its arena freed once the
+	 * print PDF and the sheets have been written past it. */
 	int stream;
 	tk_engine *e;
 	tk_arena *job_a;
@@ -278,8 +282,8 @@ static void page_done(void *ctx, tk_page *pg)
 static void record_begin(void *ctx, int i)
 {
 	slug_job *j = ctx;
-	if (i == 0)
-		return; /* the first record is laid out in the job's arena */
+	if (i < KEPT_RECORDS)
+		return; /* laid out in the job's arena */
 	tk_arena *a = tk_arena_new();
 	j->a = j->e->a = a;
 	tk_layout_back(j->e);
@@ -314,7 +318,7 @@ static void record_end(void *ctx, int i)
 {
 	slug_job *j = ctx;
 	tk_doc *doc = j->doc;
-	if (i == 0)
+	if (i == KEPT_RECORDS - 1)
 		tk_layout_keep(j->e);
 	/* Press sheets whose pages are all laid out, made in this record's arena. */
 	if (j->sheets_pipe && !j->failed && doc->n_pages > 0) {
@@ -339,7 +343,7 @@ static void record_end(void *ctx, int i)
 				j->sheets_made = ready;
 		}
 	}
-	if (i == 0)
+	if (i < KEPT_RECORDS)
 		return;
 	int sheet_sides = j->io && j->io->duplex ? 2 : 1;
 	if (j->n_live == j->cap_live) {

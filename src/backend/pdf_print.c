@@ -4,14 +4,18 @@
  * TrimBox on every page with the printer's marks in the slug, every font embedded,
  * an OutputIntent naming the print condition (with the ICC profile when the layout
  * gives one), /Trapped, and dates taken from the job, so the same input gives the
- * same bytes. The file is built in memory and written with tk_write_atomic.
+ * same bytes. Pages are written to a temporary file as they are finished (see
+ * "writing the file"), which is copied to the target with tk_write_atomic_file.
  *
  * libharu 2.3.0 needs some help, all of it done here:
  *  - It has no call for BleedBox/TrimBox, OutputIntents (other than PDF/A's) or
  *    /Trapped; those are added as dictionary entries through its object API.
- *  - It writes no /ID. PDF/X and many preflight profiles want one, so a placeholder
- *    is put in the trailer and replaced after saving by the MD5 of the file's bytes:
- *    stable for the same document, different for different documents.
+ *  - It keeps every page in memory until the document is saved. trykk writes the
+ *    pages itself as they are finished and then libharu's objects with libharu's
+ *    own object writer, and the cross-reference table and trailer after them.
+ *  - It writes no /ID. PDF/X and many preflight profiles want one: the MD5 of the
+ *    bytes before the trailer, stable for the same document, different for
+ *    different documents.
  *  - With its UTF-8 encoder a Type0 font's CIDs are the Unicode code points, but the
  *    /ToUnicode it writes is a copy of the encoding CMap ("begincidrange"), which a
  *    ToUnicode CMap may not contain; poppler says "Invalid 'begincidrange' operator
@@ -74,7 +78,7 @@
 /* Limit on "no glyph" warnings per font, so a wrong font does not flood the log. */
 #define MAX_MISSING_SHOWN 8
 
-/* Placeholder bytes for the trailer's /ID, found and replaced after saving. */
+/* Bytes of each of the trailer's two /ID strings (an MD5). */
 #define ID_LEN 16
 
 typedef struct font_slot {

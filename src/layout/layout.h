@@ -88,11 +88,12 @@ typedef struct tk_engine {
 int tk_layout_doc(tk_engine *e, tk_doc *doc);
 
 /* A data merge written as it is laid out (job.c) lays each record after the first
- * out in an arena of its own, freed once the record's pages are written. What the
- * engine remembers from record to record (shaped paragraphs, QR codes) is kept as
- * it is after the first record, which is laid out in the job's arena, and put
- * back before each later one (record_begin), so that nothing remembered points
- * into a freed arena. tk_flow_memo_keep/back do the shaped paragraphs (flow.c). */
+ * few out in an arena of its own, freed once the record's pages are written. What
+ * the engine remembers from record to record (shaped paragraphs, QR codes) is kept
+ * as it is after the first few records, which are laid out in the job's arena,
+ * and put back before each later one (record_begin), so that nothing remembered
+ * points into a freed arena. tk_flow_memo_keep/back do the shaped paragraphs
+ * (flow.c). */
 void tk_layout_keep(tk_engine *e);
 void tk_layout_back(tk_engine *e);
 void tk_flow_memo_keep(tk_engine *e);
