@@ -1351,7 +1351,7 @@ static void dev_stroke_path(tk_device *base, const tk_path *p, const tk_matrix *
 typedef struct run_pos {
 	double ox, oy, k, lx, ly;
 	double size;  /* the Tf size */
-	int tj;       /* a TJ array is open */
+	int tj;       /* a TJ array is open, and its last string (no '>' yet) */
 	double pen;   /* where the viewer's text position is, in the array */
 } run_pos;
 
@@ -1411,7 +1411,8 @@ static long text_width(font_slot *fs, const char *text, size_t n)
  * The operators are written straight into the page's content stream: libharu's
  * MoveTextPos and ShowText cost some 2,300 instructions a glyph (its number
  * formatting, its UTF-8 encoder run twice, a 512-byte buffer cleared), a third
- * of a card job. The text goes into TJ arrays ("[<0042>-12.5<0041>]TJ", a Td
+ * of a card job. The text goes into TJ arrays ("[<00420043>-12.5<0041>]TJ": one
+ * string for glyphs that need no adjustment between them, a Td
  * where the baseline moves) as hex strings of 2-byte codes, which under libharu's UTF-8 encoder are
  * the characters' code points (all in the BMP: cluster_text keeps no others),
  * and every glyph shown is marked for the font subset as its TextWidth did.
@@ -1436,13 +1437,16 @@ static int show_pending(pdf_dev *dev, font_slot *fs, run_pos *rp, double x, doub
 		/* Less than half a thousandth of an em is left for later: the viewer's pen
 		 * (rp->pen) stays exact, so such rests never add up. */
 		if (fabs(adj) >= 0.5) {
+			b[n++] = '>';
 			n += fmt4(b + n, adj);
 			rp->pen -= adj * rp->size / 1000.0;
+			b[n++] = '<';
 		}
+		/* else the glyphs go on in the open string */
 	} else {
 		if (rp->tj) {
-			memcpy(b + n, "]TJ\012", 4);
-			n += 4;
+			memcpy(b + n, ">]TJ\012", 5);
+			n += 5;
 		}
 		if (tx != rp->lx || ty != rp->ly) {
 			n += fmt4(b + n, tx - rp->lx);
@@ -1454,12 +1458,12 @@ static int show_pending(pdf_dev *dev, font_slot *fs, run_pos *rp, double x, doub
 		rp->lx = tx;
 		rp->ly = ty;
 		b[n++] = '[';
+		b[n++] = '<';
 		rp->tj = 1;
 		rp->pen = tx;
 	}
 	long w = text_width(fs, dev->pend, len);
 	rp->pen += (double)w * rp->size / 1000.0;
-	b[n++] = '<';
 	const unsigned char *u = (const unsigned char *)dev->pend;
 	static const char hex[] = "0123456789ABCDEF";
 	while (len > 0) {
@@ -1472,7 +1476,6 @@ static int show_pending(pdf_dev *dev, font_slot *fs, run_pos *rp, double x, doub
 		u += k;
 		len -= (size_t)k;
 	}
-	b[n++] = '>';
 	HPDF_PageAttr attr = dev->page->attr;
 	return hp(dev, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b, (HPDF_UINT)n));
 }
@@ -1484,7 +1487,7 @@ static int show_end(pdf_dev *dev, run_pos *rp)
 		return 0;
 	rp->tj = 0;
 	HPDF_PageAttr attr = dev->page->attr;
-	return hp(dev, HPDF_Stream_WriteStr(attr->stream, "]TJ\012"));
+	return hp(dev, HPDF_Stream_WriteStr(attr->stream, ">]TJ\012"));
 }
 
 /* Letter-spaced text (more than this share of an em) gets its words as
