@@ -118,8 +118,9 @@ typedef struct pdf_dev {
 	size_t text_cap;
 	char *pend;           /* text waiting to be shown (see dev_glyphs) */
 	size_t pend_cap;
-	char *line;           /* the operators that show it (see show_pending) */
-	size_t line_cap;
+	char *line;           /* the operators that show a run's text, written to the
+	                       * page when the run ends (show_pending, show_end) */
+	size_t line_len, line_cap;
 	long dropped;         /* characters left out (outside the BMP) */
 	uint32_t first_dropped;
 	form_slot *forms;     /* shared page bodies made into form XObjects */
@@ -139,6 +140,11 @@ typedef struct pdf_dev {
 	int n_kids, kids_cap;
 	double media_w;       /* the page being drawn: its boxes */
 	HPDF_Box bleed_box, trim_box;
+	struct {              /* widths asked for (HPDF_TTFontDef_GetCharWidth below) */
+		HPDF_FontDef def;
+		uint32_t *w;      /* by code point: (glyph id + 1) << 16 | width, 0 unknown */
+	} widths[16];
+	int n_widths;
 } pdf_dev;
 
 /* ---- errors ---------------------------------------------------------------- */
@@ -601,6 +607,57 @@ HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
 	return (HPDF_UINT16)(cm->glyph_id_array[idx] + cm->id_delta[lo]);
 }
 
+/* libharu's width of a character (HPDF_TTFontDef_GetCharWidth) looks the glyph up
+ * and scales its advance on every call, some 90 instructions, and trykk asks for
+ * every glyph it writes, twice; the first call for a glyph also marks it for the
+ * font subset (with the glyphs a composite one is made of). So the first call for
+ * a code point in a document goes to libharu, and the answer is remembered (per
+ * font definition, on the device writing on this thread) for the calls after it,
+ * which libharu would answer the same way, marking nothing new. */
+typedef HPDF_INT16 (*char_width_fn)(HPDF_FontDef, HPDF_UINT16);
+static char_width_fn libharu_char_width;
+static void find_char_width(void)
+{
+	*(void **)&libharu_char_width = dlsym(RTLD_NEXT, "HPDF_TTFontDef_GetCharWidth");
+}
+/* The device whose PDF this thread is writing (libharu's calls bring only the font
+ * definition). Per thread: a document's print PDF may be written on a thread of
+ * its own (tk_pdf_pipe) while another is written here. */
+static _Thread_local pdf_dev *writing;
+
+HPDF_INT16 HPDF_TTFontDef_GetCharWidth(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, find_char_width);
+	if (!libharu_char_width)
+		return 0;
+	pdf_dev *dev = writing;
+	uint32_t *w = NULL;
+	if (dev) {
+		for (int i = 0; i < dev->n_widths && !w; i++)
+			if (dev->widths[i].def == fontdef)
+				w = dev->widths[i].w;
+		if (!w && dev->n_widths < (int)(sizeof dev->widths / sizeof dev->widths[0])) {
+			w = tk_xcalloc(65536, sizeof *w);
+			dev->widths[dev->n_widths].def = fontdef;
+			dev->widths[dev->n_widths++].w = w;
+		}
+	}
+	HPDF_TTFontDefAttr attr = (HPDF_TTFontDefAttr)fontdef->attr;
+	if (w && w[unicode]) {
+		unsigned gid = (w[unicode] >> 16) - 1;
+		if (gid < attr->num_glyphs && attr->glyph_tbl.flgs[gid])
+			return (HPDF_INT16)(uint16_t)(w[unicode] & 0xFFFF);
+	}
+	HPDF_INT16 width = libharu_char_width(fontdef, unicode);
+	if (w) {
+		HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(fontdef, unicode);
+		if (gid < attr->num_glyphs && attr->glyph_tbl.flgs[gid])
+			w[unicode] = ((uint32_t)gid + 1) << 16 | (uint16_t)width;
+	}
+	return width;
+}
+
 /* libharu 2.3.0 copies and clears memory a byte at a time (HPDF_MemCpy,
  * HPDF_MemSet), and most page operators (MoveTextPos, Rectangle, SetCMYKFill,
  * ...) clear a 512-byte buffer on every call: a sixth of a 100-card job went to
@@ -740,12 +797,9 @@ static HPDF_STATUS deflate_in_place(HPDF_Dict dict)
  * so this definition takes their place and calls libharu's own for a subset it
  * has not kept. The bytes are those libharu would write, compressed as
  * deflate_in_place compresses them. */
-/* The device whose PDF this thread is writing (libharu's call brings only the
- * font definition): its fonts, its cache, and the FontFile2 streams filled
- * compressed here. Per thread: a document's print PDF may be written on a thread
- * of its own (tk_pdf_pipe) while another is written here. */
-static _Thread_local pdf_dev *writing;
-
+/* (writing, above: the device whose PDF this thread is writing, since libharu's
+ * call brings only the font definition: its fonts, its cache, and the FontFile2
+ * streams filled compressed here.) */
 typedef HPDF_STATUS (*save_font_fn)(HPDF_FontDef, HPDF_Stream);
 
 /* Remembers that stream holds a font subset compressed already. */
@@ -1404,7 +1458,8 @@ static long text_width(font_slot *fs, const char *text, size_t n)
 	return w;
 }
 
-/* Shows dev->pend at page position x,y of the current run. Td is relative to the
+/* Shows dev->pend at page position x,y of the current run: its operators go to
+ * dev->line, which show_end writes to the page in one piece. Td is relative to the
  * previous glyph's origin; positions are rounded to 1e-4 before taking
  * differences so the rounding does not add up along a line.
  *
@@ -1422,12 +1477,12 @@ static int show_pending(pdf_dev *dev, font_slot *fs, run_pos *rp, double x, doub
 {
 	double tx = round4((x - rp->ox) / rp->k), ty = round4(-(y - rp->oy) / rp->k);
 	size_t len = strlen(dev->pend);
-	size_t need = 96 + len * 4 + 8;
+	size_t need = dev->line_len + 96 + len * 4 + 8;
 	if (need > dev->line_cap) {
 		dev->line_cap = need * 2;
 		dev->line = tk_xrealloc(dev->line, dev->line_cap);
 	}
-	char *b = dev->line;
+	char *b = dev->line + dev->line_len;
 	size_t n = 0;
 	if (rp->tj && ty == rp->ly) {
 		/* The same line: in the open TJ array, with an adjustment (thousandths of
@@ -1476,8 +1531,8 @@ static int show_pending(pdf_dev *dev, font_slot *fs, run_pos *rp, double x, doub
 		u += k;
 		len -= (size_t)k;
 	}
-	HPDF_PageAttr attr = dev->page->attr;
-	return hp(dev, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b, (HPDF_UINT)n));
+	dev->line_len += n;
+	return 0;
 }
 
 /* Closes the run's TJ array, if one is open. */
@@ -1486,8 +1541,15 @@ static int show_end(pdf_dev *dev, run_pos *rp)
 	if (!rp->tj)
 		return 0;
 	rp->tj = 0;
+	if (dev->line_len + 5 > dev->line_cap) {
+		dev->line_cap = dev->line_len + 64;
+		dev->line = tk_xrealloc(dev->line, dev->line_cap);
+	}
+	memcpy(dev->line + dev->line_len, ">]TJ\012", 5);
+	size_t n = dev->line_len + 5;
+	dev->line_len = 0;
 	HPDF_PageAttr attr = dev->page->attr;
-	return hp(dev, HPDF_Stream_WriteStr(attr->stream, ">]TJ\012"));
+	return hp(dev, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)dev->line, (HPDF_UINT)n));
 }
 
 /* Letter-spaced text (more than this share of an em) gets its words as
@@ -1567,6 +1629,7 @@ static void dev_glyphs(tk_device *base, const tk_glyph_run *run, const tk_matrix
 	size_t plen = 0;
 	double px = 0, py = 0;
 	int started = 0;
+	dev->line_len = 0;
 	for (int i = 0; i < run->n; i++) {
 		const tk_glyph *g = &run->glyphs[i];
 		if (g->text_len <= 0 || !g->text || !isfinite(g->x) || !isfinite(g->y))
@@ -2300,6 +2363,8 @@ static int render(const tk_doc *doc, const page_source *src, tk_diag *d, FILE **
 	free(dev.line);
 	free(dev.offs);
 	free(dev.kids);
+	for (int i = 0; i < dev.n_widths; i++)
+		free(dev.widths[i].w);
 	return rc;
 }
 
