@@ -886,14 +886,25 @@ HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream
  * Z_BEST_SPEED. libharu's hook is the same function for every such font. */
 static HPDF_Dict_BeforeWriteFunc font_before_write_libharu; /* set once, same value */
 
+static HPDF_STATUS small_map(const font_slot *fs, HPDF_Stream s);
+
 static HPDF_STATUS font_before_write(HPDF_Dict font)
 {
 	HPDF_STATUS st = font_before_write_libharu ? font_before_write_libharu(font) : HPDF_OK;
 	HPDF_FontAttr fa = font->attr;
 	if (st != HPDF_OK || !fa)
 		return st;
-	if (fa->map_stream && (st = deflate_in_place(fa->map_stream)) != HPDF_OK)
-		return st;
+	if (fa->map_stream) {
+		const font_slot *fs = NULL;
+		for (int i = 0; writing && i < writing->fonts_cap && !fs; i++)
+			if (writing->fonts[i].hf == font && writing->fonts[i].used)
+				fs = &writing->fonts[i];
+		if (fs && fa->map_stream->stream && fa->map_stream->stream->type == HPDF_STREAM_MEMORY &&
+		    !fa->map_stream->write_fn && (st = small_map(fs, fa->map_stream->stream)) != HPDF_OK)
+			return st;
+		if ((st = deflate_in_place(fa->map_stream)) != HPDF_OK)
+			return st;
+	}
 	HPDF_Dict desc = fa->fontdef ? fa->fontdef->descriptor : NULL;
 	HPDF_Dict file = desc ? HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT) : NULL;
 	for (int i = 0; file && writing && i < writing->n_done; i++)
@@ -1984,6 +1995,67 @@ static void tounicode_cmap(tk_buf *b, const uint8_t *used)
 
 /* Replaces libharu's /ToUnicode stream of a font with a correct CMap, tidies the
  * descendant font's CIDSystemInfo, and warns about characters the font lacks. */
+/* libharu gives a CIDFont the widths (/W) of every character its font has and a
+ * CIDToGIDMap as long as the highest of them (some 128 KiB): thousands of numbers
+ * in every font object and a stream to compress, a fixed cost of every PDF, twice
+ * with sheets. Only the characters drawn (fs->used) are ever shown, so both are
+ * made again for those alone, with the values libharu gave them (a glyph's width
+ * from GetGidWidth; the code point is the CID); the others map to glyph 0 and
+ * have no width entry, as characters the font lacks had before. The widths here;
+ * the map (which libharu fills when the font is written) in font_before_write. */
+static int small_widths(pdf_dev *dev, font_slot *fs, HPDF_Dict cid)
+{
+	HPDF_MMgr mm = dev->pdf->mmgr;
+	int top = -1;
+	for (int c = 0xFFFF; c >= 0 && top < 0; c--)
+		if (fs->used[c >> 3] & (1u << (c & 7)))
+			top = c;
+	HPDF_Array w = HPDF_Array_New(mm);
+	if (hp_obj(dev, w) || hp(dev, HPDF_Dict_Add(cid, "W", w)))
+		return -1;
+	HPDF_Array run = NULL;
+	int next = -2; /* the code point run would continue with */
+	for (int c = 0; c <= top; c++) {
+		if (!(fs->used[c >> 3] & (1u << (c & 7))))
+			continue;
+		HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(fs->def, (HPDF_UINT16)c);
+		if (gid == 0)
+			continue;
+		if (c != next) {
+			run = HPDF_Array_New(mm);
+			if (hp(dev, HPDF_Array_AddNumber(w, c)) || hp_obj(dev, run) ||
+			    hp(dev, HPDF_Array_Add(w, run)))
+				return -1;
+		}
+		if (hp(dev, HPDF_Array_AddNumber(run, HPDF_TTFontDef_GetGidWidth(fs->def, gid))))
+			return -1;
+		next = c + 1;
+	}
+	return 0;
+}
+
+/* The CIDToGIDMap for the characters drawn only (see small_widths), into s. */
+static HPDF_STATUS small_map(const font_slot *fs, HPDF_Stream s)
+{
+	int top = -1;
+	for (int c = 0xFFFF; c >= 0 && top < 0; c--)
+		if (fs->used[c >> 3] & (1u << (c & 7)))
+			top = c;
+	size_t n = 2 * ((size_t)top + 1);
+	unsigned char *map = tk_xcalloc(n ? n : 1, 1);
+	for (int c = 0; c <= top; c++) {
+		if (!(fs->used[c >> 3] & (1u << (c & 7))))
+			continue;
+		HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(fs->def, (HPDF_UINT16)c);
+		map[2 * c] = (unsigned char)(gid >> 8);
+		map[2 * c + 1] = (unsigned char)gid;
+	}
+	HPDF_MemStream_FreeData(s);
+	HPDF_STATUS st = HPDF_Stream_Write(s, map, (HPDF_UINT)n);
+	free(map);
+	return st;
+}
+
 static int fix_font(pdf_dev *dev, font_slot *fs)
 {
 	snprintf(dev->what, sizeof dev->what, "finishing font '%s'", fs->font->path);
@@ -2010,6 +2082,8 @@ static int fix_font(pdf_dev *dev, font_slot *fs)
 	HPDF_Dict cid = desc ? HPDF_Array_GetItem(desc, 0, HPDF_OCLASS_DICT) : NULL;
 	HPDF_Dict csi = cid ? HPDF_Dict_GetItem(cid, "CIDSystemInfo", HPDF_OCLASS_DICT) : NULL;
 	if (csi && add_text(dev, csi, "Ordering", "Identity"))
+		return -1;
+	if (cid && small_widths(dev, fs, cid))
 		return -1;
 
 	int missing = 0;

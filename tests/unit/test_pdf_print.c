@@ -598,13 +598,22 @@ TK_TEST(pdf_print_streams_compressed_here)
 				if (dot && dot < sp && sp - dot - 1 > 4)
 					long_td++;
 			}
-		} else if (!find(o, dl, "/Type") && !find(o, dl, "/Subtype") && len % 2 == 0 &&
-		           len > 2 * 0x2000) {
-			maps++; /* a CIDToGIDMap: two bytes a code up to the highest used */
+		} else if (!find(o, dl, "/Type") && !find(o, dl, "/Subtype") &&
+		           len == 2 * (0x301 + 1)) {
+			/* a CIDToGIDMap: two bytes a code up to the highest drawn (the
+			 * combining acute, U+0301), glyph 0 for codes not drawn */
+			if (data[2 * 'B'] | data[2 * 'B' + 1] && !(data[2 * 'Q'] | data[2 * 'Q' + 1]) &&
+			    (data[2 * 0x301] | data[2 * 0x301 + 1]))
+				maps++;
 		}
 		free(data);
 	}
 	OK(streams > 6);
+	/* The widths of the characters drawn only (libharu lists every character of
+	 * the font, some 10 kB): one line, each run of code points "c [ w ... ]". */
+	const char *wa = b ? find(b, n, "\n/W [ ") : NULL;
+	const char *we = wa ? memchr(wa + 1, '\n', n - (size_t)(wa + 1 - b)) : NULL;
+	OK(wa && we && we - wa < 600);
 	EQ(fonts, 1);
 	EQ(profiles, 1);
 	EQ(pages, 2);
