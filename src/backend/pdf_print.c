@@ -564,8 +564,16 @@ static int build_path(pdf_dev *dev, const tk_path *p, const tk_matrix *m, double
  * lookup with a binary search over the segments, which the TrueType specification
  * requires to be sorted by end code (the scan relies on that order as well). The
  * results are libharu's: format 0 by table, format 4 by delta or glyph array. */
+/* Set while libharu makes a font object (font_get). Its CIDToGIDMap and /W are
+ * made again for the characters drawn when the font is written (small_map,
+ * small_widths), so libharu's walk of all 65,536 codes to build its own is
+ * answered glyph 0 for each, without a look at the font's cmap. */
+static _Thread_local int making_font;
+
 HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
 {
+	if (making_font)
+		return 0;
 	HPDF_TTFontDefAttr attr = (HPDF_TTFontDefAttr)fontdef->attr;
 	const HPDF_TTF_CmapRange *cm = &attr->cmap;
 	if (cm->format == 0)
@@ -672,6 +680,11 @@ void *HPDF_MemSet(void *s, HPDF_BYTE c, HPDF_UINT n)
 
 HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
 {
+	if (n == 2) { /* a font object's glyph map is made two bytes at a time */
+		out[0] = in[0];
+		out[1] = in[1];
+		return out + 2;
+	}
 	if (n <= 8) { /* libharu's own loop: most of its copies are a few bytes */
 		while (n--)
 			*out++ = *in++;
@@ -958,7 +971,9 @@ static font_slot *font_get(pdf_dev *dev, const tk_font *f)
 		return NULL;
 	plain_name(def);
 	name = def->base_font;
+	making_font = 1;
 	HPDF_Font hf = HPDF_GetFont(dev->pdf, name, "UTF-8");
+	making_font = 0;
 	if (hp_obj(dev, hf))
 		return NULL;
 	if (hf->before_write_fn && hf->before_write_fn != font_before_write) {
