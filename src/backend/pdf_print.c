@@ -1431,7 +1431,7 @@ static void dev_stroke_path(tk_device *base, const tk_path *p, const tk_matrix *
 typedef struct run_pos {
 	double ox, oy, k, lx, ly;
 	double size;  /* the Tf size */
-	int tj;       /* a TJ array is open, and its last string (no '>' yet) */
+	int tj;       /* a TJ array is open, and its last string (no ')' yet) */
 	double pen;   /* where the viewer's text position is, in the array */
 } run_pos;
 
@@ -1492,10 +1492,12 @@ static long text_width(font_slot *fs, const char *text, size_t n)
  * The operators are written straight into the page's content stream: libharu's
  * MoveTextPos and ShowText cost some 2,300 instructions a glyph (its number
  * formatting, its UTF-8 encoder run twice, a 512-byte buffer cleared), a third
- * of a card job. The text goes into TJ arrays ("[<00420043>-12.5<0041>]TJ": one
- * string for glyphs that need no adjustment between them, a Td
- * where the baseline moves) as hex strings of 2-byte codes, which under libharu's UTF-8 encoder are
- * the characters' code points (all in the BMP: cluster_text keeps no others),
+ * of a card job. The text goes into TJ arrays ("[(\0B\0C)-12.5(\0A)]TJ": one
+ * string for glyphs that need no adjustment between them, a Td where the
+ * baseline moves) as literal strings of 2-byte codes, written as the bytes they
+ * are but for the few a literal string escapes (half the bytes of hex, so less to
+ * write and compress). Under libharu's UTF-8 encoder the codes are the
+ * characters' code points (all in the BMP: cluster_text keeps no others),
  * and every glyph shown is marked for the font subset as its TextWidth did.
  * libharu's own idea of the text position goes stale, but nothing reads it:
  * every run starts with an absolute Tm (SetTextMatrix). */
@@ -1518,15 +1520,15 @@ static int show_pending(pdf_dev *dev, font_slot *fs, run_pos *rp, double x, doub
 		/* Less than half a thousandth of an em is left for later: the viewer's pen
 		 * (rp->pen) stays exact, so such rests never add up. */
 		if (fabs(adj) >= 0.5) {
-			b[n++] = '>';
+			b[n++] = ')';
 			n += fmt4(b + n, adj);
 			rp->pen -= adj * rp->size / 1000.0;
-			b[n++] = '<';
+			b[n++] = '(';
 		}
 		/* else the glyphs go on in the open string */
 	} else {
 		if (rp->tj) {
-			memcpy(b + n, ">]TJ\012", 5);
+			memcpy(b + n, ")]TJ\012", 5);
 			n += 5;
 		}
 		if (tx != rp->lx || ty != rp->ly) {
@@ -1539,21 +1541,34 @@ static int show_pending(pdf_dev *dev, font_slot *fs, run_pos *rp, double x, doub
 		rp->lx = tx;
 		rp->ly = ty;
 		b[n++] = '[';
-		b[n++] = '<';
+		b[n++] = '(';
 		rp->tj = 1;
 		rp->pen = tx;
 	}
 	long w = text_width(fs, dev->pend, len);
 	rp->pen += (double)w * rp->size / 1000.0;
 	const unsigned char *u = (const unsigned char *)dev->pend;
-	static const char hex[] = "0123456789ABCDEF";
 	while (len > 0) {
 		uint32_t cp;
 		int k = utf8_next(u, len, &cp);
 		if (k == 0)
 			break;
-		for (int sh = 12; sh >= 0; sh -= 4)
-			b[n++] = hex[(cp >> sh) & 15];
+		/* the two bytes of the code, as they are but for those a literal
+		 * string escapes: its delimiters, the backslash, and line ends (which a
+		 * reader would turn into a plain newline) */
+		unsigned char two[2] = {(unsigned char)(cp >> 8), (unsigned char)cp};
+		for (int i = 0; i < 2; i++) {
+			unsigned char c = two[i];
+			if (c == '(' || c == ')' || c == '\\') {
+				b[n++] = '\\';
+				b[n++] = (char)c;
+			} else if (c == '\n' || c == '\r') {
+				b[n++] = '\\';
+				b[n++] = c == '\n' ? 'n' : 'r';
+			} else {
+				b[n++] = (char)c;
+			}
+		}
 		u += k;
 		len -= (size_t)k;
 	}
@@ -1571,7 +1586,7 @@ static int show_end(pdf_dev *dev, run_pos *rp)
 		dev->line_cap = dev->line_len + 64;
 		dev->line = tk_xrealloc(dev->line, dev->line_cap);
 	}
-	memcpy(dev->line + dev->line_len, ">]TJ\012", 5);
+	memcpy(dev->line + dev->line_len, ")]TJ\012", 5);
 	size_t n = dev->line_len + 5;
 	dev->line_len = 0;
 	HPDF_PageAttr attr = dev->page->attr;

@@ -505,6 +505,49 @@ TK_TEST(pdf_print_image_streams)
 	tk_arena_free(a);
 }
 
+/* The first n bytes at pat in buf (len bytes), NUL bytes included, or NULL. */
+static const char *findn(const char *buf, size_t len, const char *pat, size_t n)
+{
+	for (size_t i = 0; buf && i + n <= len; i++)
+		if (memcmp(buf + i, pat, n) == 0)
+			return buf + i;
+	return NULL;
+}
+
+/* The code points a content stream's literal strings hold, in order, as 2-byte
+ * codes, read as a PDF reader reads them (escapes undone, a raw CR or CR LF taken
+ * as LF); at most max, returns how many. */
+static int literal_codes(const unsigned char *t, size_t len, uint32_t *out, int max)
+{
+	int n = 0, in = 0, half = -1;
+	for (size_t i = 0; i < len && n < max; i++) {
+		int c = t[i];
+		if (!in) {
+			in = c == '(';
+			continue;
+		}
+		if (c == ')') {
+			in = 0;
+			continue;
+		}
+		if (c == '\\' && i + 1 < len) {
+			c = t[++i];
+			c = c == 'n' ? '\n' : c == 'r' ? '\r' : c;
+		} else if (c == '\r') { /* as a reader takes a line end in a string */
+			c = '\n';
+			if (i + 1 < len && t[i + 1] == '\n')
+				i++;
+		}
+		if (half < 0) {
+			half = c;
+		} else {
+			out[n++] = (uint32_t)half << 8 | (uint32_t)c;
+			half = -1;
+		}
+	}
+	return n;
+}
+
 /* Inflates the stream after the dictionary at dict (n bytes of the file left),
  * whatever its length (up to 16 MB); *len gets its length. NULL when it is not
  * one whole zlib stream. */
@@ -583,10 +626,10 @@ TK_TEST(pdf_print_streams_compressed_here)
 			 * need no adjustment in one string, a cluster with its
 			 * combining mark together, moves with at most four decimals. */
 			const char *t = (const char *)data;
-			if (find(t, len, "[<0042") && find(t, len, "00E5") &&
-			    !find(t, len, "><"))
+			if (findn(t, len, "[(\0B", 4) && findn(t, len, "\0\xE5", 2) &&
+			    !findn(t, len, ")(", 2))
 				text_ok++;
-			if (find(t, len, "00650301"))
+			if (findn(t, len, "\0e\x03\x01", 4))
 				text_ok++;
 			for (const char *td = find(t, len, " Td\n"); td;
 			     td = find(td + 1, len - (size_t)(td + 1 - t), " Td\n")) {
@@ -622,6 +665,50 @@ TK_TEST(pdf_print_streams_compressed_here)
 	EQ(long_td, 0);
 	free(b);
 	free(icc);
+	rm_dir(dir);
+	tk_diag_free(d);
+	fclose(log);
+	tk_arena_free(a);
+}
+
+TK_TEST(pdf_print_literal_strings_escaped)
+{
+	/* Text goes into literal strings of 2-byte codes. The bytes a literal string
+	 * must escape come back as the characters drawn: parentheses and backslash
+	 * (U+0028, U+0029, U+005C) and codes whose low byte is a line end, which a
+	 * reader would otherwise turn into a newline (U+010A, U+010D). */
+	tk_arena *a = tk_arena_new();
+	FILE *log = tmpfile();
+	tk_diag *d = tk_diag_new(log);
+	tk_font *font = test_font(a, FONT_PATH);
+	tk_doc *doc = TK_NEW(a, tk_doc);
+	doc->title = "escapes";
+	doc->epoch = 1700000000;
+	doc->icc_path = ICC_PATH;
+	tk_page *pg = tk_dl_page_new(a, doc, 200, 100, 0, 0);
+	const char *text = "(a\\b) \xC4\x8A\xC4\x8D";
+	add_run(a, pg, text_run(a, font, 12, (tk_cmyk){0, 0, 0, 1}, 10, 50, text));
+	char *dir = tmp_dir();
+	char path[128];
+	snprintf(path, sizeof path, "%s/esc.pdf", dir);
+	EQ(tk_pdf_print_write(doc, path, d), 0);
+	size_t n = 0;
+	char *b = slurp(path, &n);
+	uint32_t codes[32];
+	int got = 0;
+	for (const char *q = b ? find(b, n, "\nstream\r\n") : NULL; q && !got;
+	     q = find(q + 1, n - (size_t)(q + 1 - b), "\nstream\r\n")) {
+		size_t len = 0;
+		unsigned char *data = inflate_stream(q, n - (size_t)(q - b), &len);
+		if (data && findn((const char *)data, len, "TJ", 2))
+			got = literal_codes(data, len, codes, 32);
+		free(data);
+	}
+	static const uint32_t want[] = {'(', 'a', '\\', 'b', ')', ' ', 0x10A, 0x10D};
+	EQ(got, 8);
+	for (int i = 0; i < got && i < 8; i++)
+		EQ(codes[i], want[i]);
+	free(b);
 	rm_dir(dir);
 	tk_diag_free(d);
 	fclose(log);
