@@ -160,6 +160,32 @@ typedef struct box {
 #define MAX_CLIP 64
 #define NO_COLOR ((tk_cmyk){0, 0, 0, 0})
 
+/* A shared page body (dl.h: the back of a business card) walked once at the top of
+ * a page with nothing drawn or clipped before it: the findings it gave and the
+ * areas it drew, given again wherever it is placed so on a page of the same size
+ * (the same calls to add_hit as walking it would make). */
+typedef struct hit_call {
+	int rule;
+	const char *frame;
+	tk_loc loc;
+	const char *what;
+	double v, v2;
+	tk_cmyk color;
+} hit_call;
+
+typedef struct body_memo {
+	const tk_page *body;
+	double w, h, bleed;        /* of the page it was walked on */
+	hit_call *calls;
+	int n_calls, cap_calls;
+	box *under;
+	int *inked;
+	int n_under;
+	int usable;                /* it left no clip behind */
+} body_memo;
+
+#define MAX_BODY_MEMOS 8
+
 typedef struct walker {
 	const tk_layout *l;
 	const tk_preflight_opts *o;
@@ -177,6 +203,9 @@ typedef struct walker {
 	const tk_font **fonts;     /* fonts already checked */
 	int n_fonts, cap_fonts;
 	char *fonts_real;          /* realpath of the fonts folder, or NULL */
+	body_memo memos[MAX_BODY_MEMOS];
+	int n_memos;
+	body_memo *rec;            /* the memo being recorded, or NULL */
 } walker;
 
 static int same_str(const char *a, const char *b)
@@ -197,6 +226,14 @@ static void add_hit(walker *w, enum rule rule, const char *frame, const tk_loc *
 	tk_loc none = {0};
 	if (!loc)
 		loc = &none;
+	if (w->rec) {
+		body_memo *bm = w->rec;
+		if (bm->n_calls == bm->cap_calls) {
+			bm->cap_calls = bm->cap_calls ? 2 * bm->cap_calls : 8;
+			bm->calls = tk_xrealloc(bm->calls, sizeof *bm->calls * (size_t)bm->cap_calls);
+		}
+		bm->calls[bm->n_calls++] = (hit_call){rule, frame, *loc, what, v, v2, c};
+	}
 	for (int i = 0; i < w->n_hits; i++) {
 		hit *h = &w->hits[i];
 		if (h->rule != rule || !same_str(h->frame, frame) || !same_str(h->what, what) ||
@@ -492,6 +529,47 @@ static void check_image(walker *w, const tk_item *it, const tk_matrix *m)
 	add_under(w, b, 1);
 }
 
+static void walk(walker *w, const tk_page *p, const tk_matrix *m, int depth);
+
+/* A shared body placed at the top of an untouched page: its findings from the
+ * first time (recorded now if this is the first). 0: walk it as any page. */
+static int walk_shared(walker *w, const tk_page *body, const tk_matrix *m, int depth)
+{
+	const tk_matrix id = TK_IDENTITY;
+	if (!body->shared || depth != 0 || memcmp(m, &id, sizeof id) != 0 || w->n_clip ||
+	    w->clip_overflow || w->n_under || w->fold_left || w->fold_right || w->rec)
+		return 0;
+	for (int i = 0; i < w->n_memos; i++) {
+		body_memo *bm = &w->memos[i];
+		if (bm->body != body || bm->w != w->page->w || bm->h != w->page->h ||
+		    bm->bleed != w->page->bleed)
+			continue;
+		if (!bm->usable)
+			return 0;
+		for (int k = 0; k < bm->n_calls; k++) {
+			const hit_call *c = &bm->calls[k];
+			add_hit(w, (enum rule)c->rule, c->frame, &c->loc, c->what, c->v, c->v2, c->color);
+		}
+		for (int k = 0; k < bm->n_under; k++)
+			add_under(w, bm->under[k], bm->inked[k]);
+		return 1;
+	}
+	if (w->n_memos == MAX_BODY_MEMOS)
+		return 0;
+	body_memo *bm = &w->memos[w->n_memos++];
+	*bm = (body_memo){.body = body, .w = w->page->w, .h = w->page->h, .bleed = w->page->bleed};
+	w->rec = bm;
+	walk(w, body, m, depth + 1);
+	w->rec = NULL;
+	bm->usable = w->n_clip == 0 && w->clip_overflow == 0;
+	bm->n_under = w->n_under;
+	bm->under = tk_xmalloc(sizeof *bm->under * (size_t)(w->n_under ? w->n_under : 1));
+	bm->inked = tk_xmalloc(sizeof *bm->inked * (size_t)(w->n_under ? w->n_under : 1));
+	memcpy(bm->under, w->under, sizeof *bm->under * (size_t)w->n_under);
+	memcpy(bm->inked, w->under_inked, sizeof *bm->inked * (size_t)w->n_under);
+	return 1;
+}
+
 static void walk(walker *w, const tk_page *p, const tk_matrix *m, int depth)
 {
 	for (const tk_item *it = p->first; it; it = it->next) {
@@ -542,7 +620,8 @@ static void walk(walker *w, const tk_page *p, const tk_matrix *m, int depth)
 		case TK_ITEM_PAGE:
 			if (it->page && depth < 8) {
 				tk_matrix pm = tk_matrix_concat(it->matrix, *m);
-				walk(w, it->page, &pm, depth + 1);
+				if (!walk_shared(w, it->page, &pm, depth))
+					walk(w, it->page, &pm, depth + 1);
 			}
 			break;
 		default:
@@ -727,6 +806,11 @@ int tk_preflight_end(tk_preflight_run *r, tk_diag *d, tk_findings *out)
 	free(w->under_inked);
 	free(w->fonts);
 	free(w->fonts_real);
+	for (int i = 0; i < w->n_memos; i++) {
+		free(w->memos[i].calls);
+		free(w->memos[i].under);
+		free(w->memos[i].inked);
+	}
 	free(r);
 	return errors ? -1 : 0;
 }

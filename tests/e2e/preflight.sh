@@ -169,6 +169,27 @@ mkdir -p "$OUT/cwd"
 equals "preflight: exit 0 with warnings" "$?" "0"
 equals "preflight writes no files" "$(find "$OUT/cwd" | wc -l)" "1"
 
+# --- a finding on the shared back of a data merge counts on every card -------------
+# The back of a business card is one body shared by all cards; its findings are
+# those of every card's back, in preflight and in a build written card by card.
+sed 's/  signal: \[10, 90, 85, 5\]/  signal: [90, 90, 85, 50]/' layouts/visittkort.yaml \
+	>"$OUT/cards-ink.yaml"
+sed "s|^layout: visittkort\$|layout: $OUT/cards-ink.yaml|" content/visittkort.yaml \
+	>"$OUT/cards-ink-content.yaml"
+n=$(grep -c '^  - name:' content/visittkort.yaml)
+pf cards-ink "$OUT/cards-ink-content.yaml"
+equals "shared back: exit 0 (warnings only)" "$rc" "0"
+contains "shared back: its finding counts every card" "$err" \
+	"page 2, frame 'strek': colour [90, 90, 85, 50] has 315% total ink; more than 300% dries badly and sets off (also on $((n - 1)) other pages)"
+contains "shared back: the front's finding too" "$err" \
+	"page 1, frame 'merke': colour [90, 90, 85, 50] has 315% total ink; more than 300% dries badly and sets off (also on $((n - 1)) other pages)"
+equals "shared back: the back's finding once, on page 2" \
+	"$(q cards-ink '[x["page"] for x in f if x["frame"] == "strek"]')" "[2]"
+./trykk build --only print -o "$OUT/cards-ink" "$OUT/cards-ink-content.yaml" 2>"$OUT/cards-ink-build.err"
+equals "shared back, build: exit 0" "$?" "0"
+equals "shared back, build: the same warnings as preflight" \
+	"$(grep ': warning: ' "$OUT/cards-ink-build.err")" "$(grep ': warning: ' "$OUT/cards-ink.err")"
+
 # --- every product preflights clean --------------------------------------------------
 pf all
 equals "all products: exit 0" "$rc" "0"
