@@ -478,7 +478,8 @@ int tk_job_build(tk_session *s, const char *path)
 	tk_impose_opts io = {.method = l->impose, .sheet_w = l->sheet_w, .sheet_h = l->sheet_h,
 	                     .creep = l->creep, .gap = l->impose_gap,
 	                     .duplex = c->n_records > 0 && l->n_pages == 2, .job = stem,
-	                     .loc = l->impose_loc};
+	                     .memo = TK_NEW(a, tk_label_memo), .loc = l->impose_loc};
+	io.memo->a = a;
 	tk_doc *sheets = NULL;
 	if ((s->o.outputs & TK_OUT_PRINT) && !tk_preflight_stops() && pipeable(l, c) &&
 	    (pipe = tk_pdf_pipe_start(doc)) != NULL) {

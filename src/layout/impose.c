@@ -53,13 +53,13 @@ static void place(tk_arena *a, tk_page *sheet, const tk_page *p, double x, doubl
 	tk_dl_add(a, sheet, TK_ITEM_POP);
 }
 
-static void label(tk_arena *a, tk_diag *d, tk_shaper *sh, tk_page *sheet, const char *job,
-                  int n, int of, int back, double y)
+static void label(tk_arena *a, tk_diag *d, tk_shaper *sh, tk_page *sheet,
+                  const tk_impose_opts *o, int n, int of, int back, double y)
 {
 	char text[256];
-	snprintf(text, sizeof text, "%s  ·  ark %d av %d  ·  %s", job ? job : "trykk", n, of,
-	         back ? "bakside" : "forside");
-	tk_layout_label(a, d, sh, sheet, MARGIN_MIN, y, 7, text, 1);
+	snprintf(text, sizeof text, "%s  ·  ark %d av %d  ·  %s", o->job ? o->job : "trykk", n,
+	         of, back ? "bakside" : "forside");
+	tk_layout_label_memo(a, d, sh, o->memo, sheet, MARGIN_MIN, y, 7, text, 1);
 }
 
 static int saddle(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *doc,
@@ -108,7 +108,7 @@ static int saddle(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *doc,
 				}
 			mark(a, sheet, spine, y0 - off, spine, y0 - off - MARK_LEN);
 			mark(a, sheet, spine, y1 + off, spine, y1 + off + MARK_LEN);
-			label(a, d, sh, sheet, o->job, s + 1, sheets, side, y0 - off - MARK_LEN + 2.5);
+			label(a, d, sh, sheet, o, s + 1, sheets, side, y0 - off - MARK_LEN + 2.5);
 		}
 	}
 	return 0;
@@ -191,7 +191,7 @@ int tk_impose_nup_sheets(tk_arena *a, tk_diag *d, tk_shaper *sh, const tk_doc *d
 					mark(a, sheet, gx + grid_w + off, ys[k], gx + grid_w + off + MARK_LEN, ys[k]);
 				}
 			}
-			label(a, d, sh, sheet, o->job, s + 1, sheets, side, gy - off - MARK_LEN - 2);
+			label(a, d, sh, sheet, o, s + 1, sheets, side, gy - off - MARK_LEN - 2);
 		}
 	}
 	return 0;

@@ -21,6 +21,7 @@ typedef struct tk_impose_opts {
 	double gap;                /* n-up: space between cards (at least 2 x bleed) */
 	int duplex;                /* n-up: pages are front, back, front, back, ... */
 	const char *job;           /* for the sheet label */
+	tk_label_memo *memo;       /* the sheet labels' pieces, shaped once (NULL: none) */
 	tk_loc loc;                /* the layout's impose: section, for messages */
 } tk_impose_opts;
 
