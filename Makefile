@@ -4,7 +4,7 @@
 PREFIX ?= /usr/local
 CC ?= cc
 PKGS = yaml-0.1 pangocairo pangoft2 cairo-pdf fontconfig freetype2 libcmark lcms2 \
-       libqrencode libpng
+       libqrencode libpng libdeflate
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -pedantic \
           -Wno-overlength-strings $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential pkg-config libyaml-dev libpango1.0-dev libcairo2-dev libhpdf-dev
 libhyphen-dev hyphen-no libcmark-dev liblcms2-dev libqrencode-dev libpng-dev libjpeg-dev
-libfontconfig-dev libfreetype-dev poppler-utils qpdf zbar-tools"
+libfontconfig-dev libfreetype-dev libdeflate-dev poppler-utils qpdf zbar-tools"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
