@@ -241,7 +241,6 @@ typedef struct slug_job {
 	 * print PDF and the sheets have been written past it. */
 	int stream;
 	tk_engine *e;
-	tk_arena *job_a;
 	tk_preflight_run *pf;
 	tk_doc *doc, *sheets;
 	tk_pdf_pipe *sheets_pipe;
@@ -502,7 +501,6 @@ int tk_job_build(tk_session *s, const char *path)
 			if (l->impose == TK_IMPOSE_NONE || sj.sheets_pipe) {
 				sj.stream = 1;
 				sj.e = &e;
-				sj.job_a = a;
 				sj.doc = doc;
 				sj.sheets = sheets;
 				sj.memo.a = a;
