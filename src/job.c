@@ -319,8 +319,10 @@ static void record_end(void *ctx, int i)
 	tk_doc *doc = j->doc;
 	if (i == KEPT_RECORDS - 1)
 		tk_layout_keep(j->e);
-	/* Press sheets whose pages are all laid out, made in this record's arena. */
+	/* Press sheets whose pages are all laid out, made in this record's arena
+	 * (their messages are the document's, not this record's). */
 	if (j->sheets_pipe && !j->failed && doc->n_pages > 0) {
+		tk_diag_set_context(j->d, NULL);
 		if (!j->per_sheet)
 			j->per_sheet = tk_impose_nup_pages_per_sheet(j->io, doc->pages[0]);
 		int ready = j->per_sheet ? doc->n_pages / j->per_sheet : 0;

@@ -390,4 +390,15 @@ contains "150 cards, record 120 broken: named" "$(cat "$long/bad.err")" "record 
 equals "150 cards, record 120 broken: nothing written" \
 	"$(ls -A "$long/bad" 2>/dev/null | grep -v '^.trykk-cache$')" ""
 
+# A sheet too small for a card, print only (sheets made as the cards are laid out):
+# one error at the layout's impose line, no record named, exit 1, nothing written.
+sed 's/sheet: SRA3,/sheet: A7,/' layouts/visittkort.yaml > "$long/a7.yaml"
+sed "s|^layout: visittkort\$|layout: $long/a7.yaml|" "$content" > "$long/a7-content.yaml"
+./trykk build --only print -o "$long/a7" "$long/a7-content.yaml" 2>"$long/a7.err"
+equals "A7 sheet, print only: exit status 1" "$?" "1"
+equals "A7 sheet, print only: one error, at the impose line" \
+	"$(grep ': error: ' "$long/a7.err")" \
+	"$long/a7.yaml:$(grep -n '^impose:' layouts/visittkort.yaml | cut -d: -f1):9: error: a 85 x 55 mm card with bleed does not fit on a 74 x 105 mm sheet with room for marks"
+equals "A7 sheet, print only: nothing written" "$(ls -A "$long/a7" 2>/dev/null | grep -v '^.trykk-cache$')" ""
+
 finish
