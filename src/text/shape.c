@@ -504,6 +504,20 @@ int tk_shape(tk_shaper *s, tk_hyph *h, tk_arena *a, const tk_para *p, const tk_l
 		pango_tab_array_free(tabs);
 	} else if (ps->indent != 0 && !p->tail) {
 		pango_layout_set_indent(lay, (int)(ps->indent * scale * PANGO_SCALE));
+	} else if (ps->align == TK_ALIGN_LEFT &&
+	           g_utf8_strlen(text, tlen) * 0.2 * ps->size * scale < colw) {
+		/* A short left-aligned paragraph (a card's name, a title, a phone line)
+		 * is tried on one line first: with a width, pango shapes each item once
+		 * to measure it and, when it fits, once more for the line it keeps.
+		 * Without one it shapes once. When the one line fits the column it is the
+		 * line the width would have given; when not, the width is set and the
+		 * paragraph laid out as before. (0.2 em: no character is narrower, so
+		 * longer texts cannot fit and are not tried.) */
+		pango_layout_set_width(lay, -1);
+		PangoRectangle lg;
+		pango_layout_get_extents(lay, NULL, &lg);
+		if (pango_layout_get_line_count(lay) != 1 || lg.x + lg.width > (int)(colw * PANGO_SCALE))
+			pango_layout_set_width(lay, (int)(colw * PANGO_SCALE));
 	}
 
 	int n_lines = pango_layout_get_line_count(lay);

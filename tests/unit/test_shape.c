@@ -599,6 +599,29 @@ TK_TEST(shape_hard_breaks_and_overfull_words)
 	fx_close(&x);
 }
 
+/* A short left-aligned paragraph is tried on one line first (shape.c); one that is
+ * short but still too wide for its measure falls back to the measure and wraps
+ * there, and one that fits keeps the one line, inside the measure. */
+TK_TEST(shape_short_paragraphs_tried_on_one_line)
+{
+	fixture x;
+	fx_open(&x);
+	tk_para p = para(&x, "Barn i rusfamilier og andre");
+	tk_shaped s;
+	EQ(shape(&x, &p, 80, &s), 0);
+	OK(s.n_lines >= 2);
+	for (int i = 0; i < s.n_lines; i++) {
+		OK(line_end(&s.lines[i]) <= 80 + 0.05);
+		EQ(s.lines[i].overfull, 0);
+	}
+	STREQ(line_text(x.a, &s.lines[0]), "Barn i");
+	EQ(shape(&x, &p, 300, &s), 0);
+	EQ(s.n_lines, 1);
+	OK(line_end(&s.lines[0]) > 80 && line_end(&s.lines[0]) <= 300);
+	STREQ(line_text(x.a, &s.lines[0]), "Barn i rusfamilier og andre");
+	fx_close(&x);
+}
+
 TK_TEST(shape_typed_soft_hyphen)
 {
 	fixture x;
