@@ -379,6 +379,16 @@ contains "150 cards: the last sheet has the last card" \
 	"$(page_text "$long/out/cards-150-sheets.pdf" 15)" "$last"
 contains "150 cards: page 299's slug line counts all pages" \
 	"$(page_text "$long/out/cards-150.pdf" 299)" "side 299 av 300"
+# Without imposition the merge is written record by record too (no sheets).
+grep -v '^impose:' layouts/visittkort.yaml > "$long/noimpose.yaml"
+sed "s|^layout: visittkort\$|layout: $long/noimpose.yaml|" "$long/cards-150.yaml" \
+	> "$long/noimpose-content.yaml"
+./trykk build -q --only print -o "$long/ni" "$long/noimpose-content.yaml" 2>/dev/null
+TRYKK_JOBS=1 ./trykk build -q --only print -o "$long/ni-serial" "$long/noimpose-content.yaml" \
+	2>/dev/null
+check "150 cards, no imposition: the same print PDF as laid out whole" \
+	cmp "$long/ni/noimpose-content.pdf" "$long/ni-serial/noimpose-content.pdf"
+equals "150 cards, no imposition: no sheets" "$(ls "$long/ni" | grep -c sheets)" "0"
 # A bad record far down the list: reported, and nothing written, although the
 # pages before it were already on their way to the file.
 awk -F, 'NR == 121 { sub(/@horten\.kommune\.no/, "(at)horten.kommune.no") } { print }' \
