@@ -235,11 +235,10 @@ typedef struct slug_job {
 	int overrun;          /* more pages came than total */
 	tk_label_memo memo;
 	tk_pdf_pipe *pipe;
-	/* A data merge written as it is laid out (stream set): each record after the
+	/* A data merge written as it is laid out (e set): each record after the
 	 * first KEPT_RECORDS in an arena of its own, preflighted page by page, its
 	 * press sheets made as soon as their pages are, and its arena freed once the
 	 * print PDF and the sheets have been written past it. */
-	int stream;
 	tk_engine *e;
 	tk_preflight_run *pf;
 	tk_doc *doc, *sheets;
@@ -325,23 +324,21 @@ static void record_end(void *ctx, int i)
 		tk_diag_set_context(j->d, NULL);
 		if (!j->per_sheet)
 			j->per_sheet = tk_impose_nup_pages_per_sheet(j->io, doc->pages[0]);
-		int ready = j->per_sheet ? doc->n_pages / j->per_sheet : 0;
-		if (doc->n_pages == j->total && j->per_sheet)
-			ready = (j->total + j->per_sheet - 1) / j->per_sheet;
-		if (!j->per_sheet ||
-		    (ready > j->sheets_made &&
-		     tk_impose_nup_sheets(j->a, j->d, j->shaper, doc, j->total, j->io, j->sheets_made,
-		                          ready, j->sheets) < 0)) {
-			j->failed = 1; /* reported; layout goes on to find more */
-			if (!j->per_sheet)
-				tk_impose_nup_sheets(j->a, j->d, j->shaper, doc, j->total, j->io, 0, 1,
-				                     j->sheets);
-		} else {
-			for (int k = j->sheets->n_pages - (ready - j->sheets_made) * (j->io->duplex ? 2 : 1);
-			     k < j->sheets->n_pages; k++)
-				tk_pdf_pipe_page(j->sheets_pipe, j->sheets->pages[k]);
-			if (ready > j->sheets_made)
+		int per = j->per_sheet;
+		/* the sheets whose pages are all here (after the last record: all); with
+		 * no card on a sheet, the first, which reports that */
+		int ready = !per ? 1 : doc->n_pages == j->total ? (j->total + per - 1) / per
+		                                                : doc->n_pages / per;
+		int from = j->sheets->n_pages;
+		if (ready > j->sheets_made) {
+			if (tk_impose_nup_sheets(j->a, j->d, j->shaper, doc, j->total, j->io,
+			                         j->sheets_made, ready, j->sheets) < 0) {
+				j->failed = 1; /* reported; layout goes on to find more */
+			} else {
+				for (int k = from; k < j->sheets->n_pages; k++)
+					tk_pdf_pipe_page(j->sheets_pipe, j->sheets->pages[k]);
 				j->sheets_made = ready;
+			}
 		}
 	}
 	if (i < KEPT_RECORDS)
@@ -501,7 +498,6 @@ int tk_job_build(tk_session *s, const char *path)
 				sj.io = &io;
 			}
 			if (l->impose == TK_IMPOSE_NONE || sj.sheets_pipe) {
-				sj.stream = 1;
 				sj.e = &e;
 				sj.doc = doc;
 				sj.sheets = sheets;
@@ -544,10 +540,10 @@ int tk_job_build(tk_session *s, const char *path)
 			slug_line(&sj, doc->pages[i]);
 	}
 	tk_font **all_fonts;
-	if (!sj.stream)
+	if (!sj.e)
 		tk_doc_collect_fonts(a, doc, tk_shaper_fonts(s->shaper, &all_fonts));
 
-	if (!sj.stream && (s->o.outputs & TK_OUT_PRINT) && l->impose != TK_IMPOSE_NONE) {
+	if (!sj.e && (s->o.outputs & TK_OUT_PRINT) && l->impose != TK_IMPOSE_NONE) {
 		/* Press sheets, before anything is written: merged cards come as front,
 		 * back, front, back ... */
 		sheets = TK_NEW(a, tk_doc);

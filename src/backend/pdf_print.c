@@ -795,9 +795,9 @@ static unsigned char *stream_deflated(HPDF_Stream s, size_t *zlen)
 	return z;
 }
 
-/* Compresses what a libharu stream dictionary holds (in memory) at
- * Z_BEST_SPEED, in place, and marks it so that libharu writes it as it is. A
- * stream of another kind is left to libharu. */
+/* Compresses what a libharu stream dictionary holds (in memory) in place
+ * (stream_deflated), and marks it so that libharu writes it as it is. A stream of
+ * another kind is left to libharu. */
 static HPDF_STATUS deflate_in_place(HPDF_Dict dict)
 {
 	HPDF_Stream s = dict->stream;
@@ -1239,10 +1239,10 @@ static void unwind(pdf_dev *dev)
 	dev->clip_depth = 0;
 }
 
-/* A finished form's content stream is compressed at once, as the pictures are,
- * instead of by libharu when the PDF is saved, and kept in one block until then;
- * Z_BEST_SPEED costs a third of the default level. Nothing is drawn after it ends
- * (unwind() has closed its text, paths and states). */
+/* A finished form's content stream is compressed at once (stream_deflated), as
+ * the pictures are, instead of by libharu when the PDF is saved, and kept in one
+ * block until then. Nothing is drawn after it ends (unwind() has closed its text,
+ * paths and states). */
 static void compress_contents(pdf_dev *dev, HPDF_Page page)
 {
 	HPDF_PageAttr attr = page->attr;
@@ -1982,6 +1982,21 @@ static int add_output_intent(pdf_dev *dev, const tk_doc *doc)
 	return 0;
 }
 
+/* Whether the font drew code point c (font_slot.used, one bit a BMP code). */
+static int drew(const uint8_t *used, uint32_t c)
+{
+	return used[c >> 3] & (1u << (c & 7));
+}
+
+/* The highest code point the font drew, or -1. */
+static int top_drawn(const uint8_t *used)
+{
+	for (int c = 0xFFFF; c >= 0; c--)
+		if (drew(used, (uint32_t)c))
+			return c;
+	return -1;
+}
+
 /* Writes a ToUnicode CMap for the code points set in used. Since libharu's UTF-8
  * encoder makes CID = code point, each entry maps a code to itself; runs of
  * consecutive codes within one high byte become a bfrange, as the format wants. */
@@ -1993,7 +2008,7 @@ static void tounicode_cmap(tk_buf *b, const uint8_t *used)
 	uint32_t *hi = tk_xmalloc(MAX_RANGES * sizeof *hi);
 	int n = 0;
 	for (uint32_t c = 0; c < 0x10000; c++) {
-		if (!(used[c >> 3] & (1u << (c & 7))))
+		if (!drew(used, c))
 			continue;
 		if (n > 0 && hi[n - 1] + 1 == c && (c & 0xFF) != 0)
 			hi[n - 1] = c;
@@ -2054,17 +2069,14 @@ static void tounicode_cmap(tk_buf *b, const uint8_t *used)
 static int small_widths(pdf_dev *dev, font_slot *fs, HPDF_Dict cid)
 {
 	HPDF_MMgr mm = dev->pdf->mmgr;
-	int top = -1;
-	for (int c = 0xFFFF; c >= 0 && top < 0; c--)
-		if (fs->used[c >> 3] & (1u << (c & 7)))
-			top = c;
+	int top = top_drawn(fs->used);
 	HPDF_Array w = HPDF_Array_New(mm);
 	if (hp_obj(dev, w) || hp(dev, HPDF_Dict_Add(cid, "W", w)))
 		return -1;
 	HPDF_Array run = NULL;
 	int next = -2; /* the code point run would continue with */
 	for (int c = 0; c <= top; c++) {
-		if (!(fs->used[c >> 3] & (1u << (c & 7))))
+		if (!drew(fs->used, (uint32_t)c))
 			continue;
 		HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(fs->def, (HPDF_UINT16)c);
 		if (gid == 0)
@@ -2085,14 +2097,11 @@ static int small_widths(pdf_dev *dev, font_slot *fs, HPDF_Dict cid)
 /* The CIDToGIDMap for the characters drawn only (see small_widths), into s. */
 static HPDF_STATUS small_map(const font_slot *fs, HPDF_Stream s)
 {
-	int top = -1;
-	for (int c = 0xFFFF; c >= 0 && top < 0; c--)
-		if (fs->used[c >> 3] & (1u << (c & 7)))
-			top = c;
+	int top = top_drawn(fs->used);
 	size_t n = 2 * ((size_t)top + 1);
 	unsigned char *map = tk_xcalloc(n ? n : 1, 1);
 	for (int c = 0; c <= top; c++) {
-		if (!(fs->used[c >> 3] & (1u << (c & 7))))
+		if (!drew(fs->used, (uint32_t)c))
 			continue;
 		HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(fs->def, (HPDF_UINT16)c);
 		map[2 * c] = (unsigned char)(gid >> 8);
@@ -2138,7 +2147,7 @@ static int fix_font(pdf_dev *dev, font_slot *fs)
 	char list[8 * MAX_MISSING_SHOWN + 1] = "";
 	/* The BMP minus controls: those were never drawn. */
 	for (uint32_t c = 0x20; c < 0x10000; c++) {
-		if (!(fs->used[c >> 3] & (1u << (c & 7))))
+		if (!drew(fs->used, (uint32_t)c))
 			continue;
 		if (HPDF_TTFontDef_GetGlyphid(fs->def, (HPDF_UINT16)c) != 0)
 			continue;
@@ -2492,18 +2501,25 @@ static int render(const tk_doc *doc, const page_source *src, tk_diag *d, FILE **
 	return rc;
 }
 
+/* What render gave (rc, the file, a failed write's errno) to path: the file
+ * copied there atomically, or the reason it was not. Closes the file. */
+static int deliver(int rc, FILE *f, int werr, const char *path, tk_diag *d)
+{
+	if (werr)
+		tk_error(d, NULL, "cannot write '%s': %s", path, strerror(werr));
+	if (rc == 0)
+		rc = tk_write_atomic_file(path, f, d);
+	if (f)
+		fclose(f);
+	return rc;
+}
+
 int tk_pdf_print_write(const tk_doc *doc, const char *path, tk_diag *d)
 {
 	FILE *f;
 	int werr = 0;
 	int rc = render(doc, NULL, d, &f, &werr);
-	if (werr)
-		tk_error(d, NULL, "cannot write '%s': %s", path, strerror(werr));
-	if (rc == 0) {
-		rc = tk_write_atomic_file(path, f, d);
-		fclose(f);
-	}
-	return rc;
+	return deliver(rc, f, werr, path, d);
 }
 
 /* ---- rendering on a thread of its own ------------------------------------------ */
@@ -2676,11 +2692,7 @@ int tk_pdf_pipe_finish(tk_pdf_pipe *p, const char *path, tk_diag *d)
 	pipe_join(p, 0);
 	fflush(p->msgs);
 	replay_messages(p->msgs, d);
-	if (p->werr)
-		tk_error(d, NULL, "cannot write '%s': %s", path, strerror(p->werr));
-	int rc = p->rc == 0 ? tk_write_atomic_file(path, p->pdf, d) : -1;
-	if (p->pdf)
-		fclose(p->pdf);
+	int rc = deliver(p->rc, p->pdf, p->werr, path, d);
 	tk_diag_free(p->d);
 	fclose(p->msgs);
 	free(p);

@@ -57,7 +57,7 @@ struct tk_shape_memo {
 static struct tk_shape_memo *memo_of(tk_engine *e)
 {
 	if (!e->shapes)
-		e->shapes = TK_NEW(e->ja ? e->ja : e->a, struct tk_shape_memo);
+		e->shapes = TK_NEW(tk_engine_job_arena(e), struct tk_shape_memo);
 	return e->shapes;
 }
 
@@ -65,7 +65,7 @@ void tk_flow_memo_keep(tk_engine *e)
 {
 	struct tk_shape_memo *m = memo_of(e);
 	if (!m->kept)
-		m->kept = TK_NEWN(e->ja ? e->ja : e->a, memo_entry *, MEMO_BUCKETS);
+		m->kept = TK_NEWN(tk_engine_job_arena(e), memo_entry *, MEMO_BUCKETS);
 	memcpy(m->kept, m->b, sizeof m->b);
 	m->n_dirty = m->all_dirty = 0;
 }

@@ -55,7 +55,10 @@ typedef struct tk_engine {
 	const char **record_names;
 	int n_record_names;
 	int varies;
-	struct tk_page *marks_body; /* data merge: the crop marks, shared (page.c) */
+	/* data merge: the crop marks, one shared body per page size, in the job's
+	 * arena (page.c) */
+	struct tk_page *marks_bodies[4];
+	int n_marks_bodies;
 	/* The job's arena when a is a record's own (a data merge written as it is
 	 * laid out, job.c): what outlives a record (the names of the fields asked for,
 	 * headings) goes here. NULL: a is the job's. */
@@ -95,6 +98,12 @@ int tk_layout_doc(tk_engine *e, tk_doc *doc);
  * points into a freed arena. tk_flow_memo_keep/back do the shaped paragraphs
  * (flow.c). */
 void tk_layout_keep(tk_engine *e);
+/* The arena for what outlives the record being laid out: ja, or a when a is the
+ * job's. */
+static inline tk_arena *tk_engine_job_arena(const tk_engine *e)
+{
+	return e->ja ? e->ja : e->a;
+}
 void tk_layout_back(tk_engine *e);
 void tk_flow_memo_keep(tk_engine *e);
 void tk_flow_memo_back(tk_engine *e);

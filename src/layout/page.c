@@ -26,11 +26,11 @@ static void asked(const tk_engine *ce, const char *name)
 			return;
 	if (e->n_asked == e->cap_asked) {
 		int cap = e->cap_asked ? e->cap_asked * 2 : 16;
-		e->asked = tk_arena_grow(e->ja ? e->ja : e->a, e->asked, (size_t)e->n_asked, (size_t)cap,
+		e->asked = tk_arena_grow(tk_engine_job_arena(e), e->asked, (size_t)e->n_asked, (size_t)cap,
 		                         sizeof *e->asked);
 		e->cap_asked = cap;
 	}
-	e->asked[e->n_asked++] = tk_arena_strdup(e->ja ? e->ja : e->a, name);
+	e->asked[e->n_asked++] = tk_arena_strdup(tk_engine_job_arena(e), name);
 }
 
 /* A field's text: the merged record first, then the content file. */
@@ -155,13 +155,12 @@ static void note_heading(tk_engine *e, const tk_placed *pl)
 	e->varies = 1;
 	if (e->n_headings == e->cap_headings) {
 		int cap = e->cap_headings ? e->cap_headings * 2 : 32;
-		e->headings = tk_arena_grow(e->ja ? e->ja : e->a, e->headings,
+		e->headings = tk_arena_grow(tk_engine_job_arena(e), e->headings,
 		                            (size_t)e->n_headings, (size_t)cap, sizeof(tk_heading));
 		e->cap_headings = cap;
 	}
 	const char *title = e->ja ? tk_arena_strdup(e->ja, p->text) : p->text;
-	const char *label = e->ja && pl->page->label ? tk_arena_strdup(e->ja, pl->page->label)
-	                                             : pl->page->label;
+	const char *label = e->ja ? tk_arena_strdup(e->ja, pl->page->label) : pl->page->label;
 	e->headings[e->n_headings++] = (tk_heading){title, p->level, pl->page->index, label};
 	if (p->level == 1 || !e->section)
 		e->section = title;
@@ -596,22 +595,29 @@ static void draw_frames(composer *c, tk_page *page, const tk_pagespec *spec)
 	}
 }
 
-/* Crop marks. In a data merge every page has the same ones: they are made once,
- * as a shared body (dl.h) placed on each page, and marked so that only the
- * print output shows them. */
+/* Crop marks. In a data merge every page of a size has the same ones: they are
+ * made once, as a shared body (dl.h) in the job's arena (a record's may be freed
+ * before the last page places them), placed on each page, and marked so that
+ * only the print output shows them. */
 static void marks(tk_engine *e, tk_page *page)
 {
-	if (!e->record || page->slug <= 0) {
+	tk_page *b = NULL;
+	for (int i = 0; e->record && i < e->n_marks_bodies && !b; i++) {
+		tk_page *m = e->marks_bodies[i];
+		if (m->w == page->w && m->h == page->h && m->bleed == page->bleed &&
+		    m->slug == page->slug)
+			b = m;
+	}
+	if (!b && e->record && page->slug > 0 && e->n_marks_bodies < 4) {
+		tk_arena *ja = tk_engine_job_arena(e);
+		b = tk_dl_page_new(ja, NULL, page->w, page->h, page->bleed, page->slug);
+		b->shared = 1;
+		tk_marks_add(ja, b);
+		e->marks_bodies[e->n_marks_bodies++] = b;
+	}
+	if (!b) {
 		tk_marks_add(e->a, page);
 		return;
-	}
-	tk_page *b = e->marks_body;
-	if (!b || b->w != page->w || b->h != page->h || b->bleed != page->bleed ||
-	    b->slug != page->slug) {
-		b = tk_dl_page_new(e->a, NULL, page->w, page->h, page->bleed, page->slug);
-		b->shared = 1;
-		tk_marks_add(e->a, b);
-		e->marks_body = b;
 	}
 	tk_item *it = tk_dl_add(e->a, page, TK_ITEM_PAGE);
 	it->page = b;
@@ -940,7 +946,10 @@ static void fixed_page(composer *c, const tk_pagespec *sp)
 	draw_frames(c, page, side);
 	draw_frames(c, page, sp);
 	thread_frames(c, page, sp, specs, 2);
-	if (e->record && !e->varies && page->first && c->n_bodies < 8) {
+	/* (only while laying out in the job's arena: the body's items stay for every
+	 * later record, and a record's own arena may be freed before them) */
+	if (e->record && !e->varies && page->first && c->n_bodies < 8 &&
+	    e->a == tk_engine_job_arena(e)) {
 		tk_page *body = tk_dl_page_new(e->a, NULL, page->w, page->h, page->bleed, page->slug);
 		body->index = page->index;
 		body->label = page->label;
