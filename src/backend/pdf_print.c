@@ -52,7 +52,9 @@
 #include <hpdf_utils.h>
 
 #include <dlfcn.h>
+#include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -63,6 +65,7 @@
 #include <time.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -147,6 +150,7 @@ typedef struct pdf_dev {
 	} widths[16];
 	int n_widths;
 	struct libdeflate_compressor *zc; /* for the document's own streams (level 1) */
+	HPDF_CMapEncoderAttr bare_utf8; /* the UTF-8 encoder as seen by font_get */
 } pdf_dev;
 
 /* ---- errors ---------------------------------------------------------------- */
@@ -559,23 +563,14 @@ static int build_path(pdf_dev *dev, const tk_path *p, const tk_matrix *m, double
 /* ---- fonts, images, text --------------------------------------------------- */
 
 /* libharu 2.3.0 maps a character to its glyph by a linear scan of the font's cmap
- * segments, and it does so for all 65,536 codes whenever a font is first used in
- * a document (to build the CIDToGIDMap and the widths): some 60 million
- * instructions per font and PDF, a fifth of a 100-card job. Its own calls go
- * through the dynamic linker, so this definition takes their place: the same
+ * segments, and it is asked for every character drawn (its widths) and for each
+ * one in a font's CIDToGIDMap, /W and the check for missing glyphs. Its own calls
+ * go through the dynamic linker, so this definition takes their place: the same
  * lookup with a binary search over the segments, which the TrueType specification
  * requires to be sorted by end code (the scan relies on that order as well). The
  * results are libharu's: format 0 by table, format 4 by delta or glyph array. */
-/* Set while libharu makes a font object (font_get). Its CIDToGIDMap and /W are
- * made again for the characters drawn when the font is written (small_map,
- * small_widths), so libharu's walk of all 65,536 codes to build its own is
- * answered glyph 0 for each, without a look at the font's cmap. */
-static _Thread_local int making_font;
-
 HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
 {
-	if (making_font)
-		return 0;
 	HPDF_TTFontDefAttr attr = (HPDF_TTFontDefAttr)fontdef->attr;
 	const HPDF_TTF_CmapRange *cm = &attr->cmap;
 	if (cm->format == 0)
@@ -584,8 +579,8 @@ HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
 		HPDF_SetError(fontdef->error, HPDF_TTF_INVALID_CMAP, 0);
 		return 0;
 	}
-	/* libharu asks for all 65,536 codes in order when it makes a font object,
-	 * so the segment of the last answer, or the one after it, is tried first;
+	/* The characters of a font are asked for in order when it is written, so
+	 * the segment of the last answer, or the one after it, is tried first;
 	 * the test is the binary search's own (first segment whose end >= unicode),
 	 * so a remembered segment of another font cannot give a wrong answer. */
 	static _Thread_local unsigned last;
@@ -816,6 +811,114 @@ static HPDF_STATUS deflate_in_place(HPDF_Dict dict)
 	return st;
 }
 
+/* ---- font files --------------------------------------------------------- */
+
+/* libharu reads a TrueType font file (HPDF_LoadTTFontFromFile) two and four bytes
+ * at a time through stdio, clearing the buffer before each fread: some 12,000
+ * reads a font and PDF, a tenth of a small job. Its own call goes through the
+ * dynamic linker, so this definition of its file reader takes the place of
+ * libharu's: the file mapped into memory (as FreeType maps the same files for
+ * pango), each read a copy. It behaves as libharu's: a read that reaches the end
+ * fills what it can, clears the rest and answers HPDF_STREAM_EOF; a seek may go
+ * past the end (reads there find the end) but not before the start. Fonts are the
+ * only files trykk has libharu read. */
+typedef struct mapped_file {
+	const unsigned char *p; /* NULL for an empty file */
+	size_t len, pos;
+} mapped_file;
+
+static HPDF_STATUS mapped_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz)
+{
+	mapped_file *m = s->attr;
+	size_t want = *siz, have = m->pos < m->len ? m->len - m->pos : 0;
+	if (want <= have) {
+		memcpy(ptr, m->p + m->pos, want);
+		m->pos += want;
+		return HPDF_OK;
+	}
+	if (have)
+		memcpy(ptr, m->p + m->pos, have);
+	memset(ptr + have, 0, want - have);
+	m->pos += have;
+	*siz = (HPDF_UINT)have;
+	return HPDF_STREAM_EOF;
+}
+
+static HPDF_STATUS mapped_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+	mapped_file *m = s->attr;
+	long long to = pos;
+	if (mode == HPDF_SEEK_CUR)
+		to += (long long)m->pos;
+	else if (mode == HPDF_SEEK_END)
+		to += (long long)m->len;
+	if (to < 0 || to > INT32_MAX)
+		return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, EINVAL);
+	m->pos = (size_t)to;
+	return HPDF_OK;
+}
+
+static HPDF_INT32 mapped_tell(HPDF_Stream s)
+{
+	return (HPDF_INT32)((mapped_file *)s->attr)->pos;
+}
+
+static HPDF_UINT32 mapped_size(HPDF_Stream s)
+{
+	return (HPDF_UINT32)((mapped_file *)s->attr)->len;
+}
+
+static void mapped_free(HPDF_Stream s)
+{
+	mapped_file *m = s->attr;
+	if (!m)
+		return;
+	if (m->p)
+		munmap((void *)m->p, m->len);
+	HPDF_FreeMem(s->mmgr, m);
+	s->attr = NULL;
+}
+
+HPDF_Stream HPDF_FileReader_New(HPDF_MMgr mmgr, const char *fname)
+{
+	int fd = open(fname, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		HPDF_SetError(mmgr->error, HPDF_FILE_OPEN_ERROR, (HPDF_STATUS)errno);
+		return NULL;
+	}
+	struct stat st;
+	void *p = NULL;
+	int bad = fstat(fd, &st) != 0 ? errno : !S_ISREG(st.st_mode) ? EISDIR
+	                                      : st.st_size > INT32_MAX ? EFBIG : 0;
+	if (!bad && st.st_size > 0) {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			bad = errno;
+			p = NULL;
+		}
+	}
+	close(fd);
+	if (bad) {
+		HPDF_SetError(mmgr->error, HPDF_FILE_IO_ERROR, (HPDF_STATUS)bad);
+		return NULL;
+	}
+	size_t len = p ? (size_t)st.st_size : 0;
+	mapped_file *m = HPDF_GetMem(mmgr, sizeof *m);
+	HPDF_Stream s = m ? HPDF_CallbackReader_New(mmgr, mapped_read, mapped_seek, mapped_tell,
+	                                            mapped_size, m)
+	                  : NULL;
+	if (!s) {
+		if (m)
+			HPDF_FreeMem(mmgr, m);
+		if (p)
+			munmap(p, len);
+		return NULL;
+	}
+	*m = (mapped_file){p, len, 0};
+	s->free_fn = mapped_free;
+	return s;
+}
+
 /* ---- font subsets kept between builds ------------------------------------- */
 
 /* libharu makes the subset of a TrueType font (HPDF_TTFontDef_SaveFontData) when
@@ -947,6 +1050,37 @@ static HPDF_STATUS font_before_write(HPDF_Dict font)
 	return file ? deflate_in_place(file) : HPDF_OK;
 }
 
+/* libharu (2.3.0) makes a CIDFont's CIDToGIDMap and widths (/W) for all 65,536
+ * codes of the BMP when the encoder is UTF-8: each looked up in the font, then
+ * the widths of all of them, then a map of 128 KiB; some seven million
+ * instructions a font and PDF, the largest fixed cost of a small job. Both are
+ * made again for the characters drawn when the font is written (small_widths,
+ * small_map). For an encoder with a map of codes to CIDs, libharu walks that map
+ * instead; so the font object is made while the UTF-8 encoder shows libharu such
+ * a map of one CID (a copy of the encoder's record in which only CID 1 is mapped;
+ * code space, names and CMap ranges are the encoder's own), and the encoder is
+ * given back its record and its function at once. */
+static HPDF_Font new_font(pdf_dev *dev, const char *name)
+{
+	HPDF_Encoder enc = HPDF_GetEncoder(dev->pdf, "UTF-8");
+	if (!enc || !enc->attr || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE)
+		return HPDF_GetFont(dev->pdf, name, "UTF-8"); /* reports the error */
+	if (!dev->bare_utf8) {
+		dev->bare_utf8 = tk_xmalloc(sizeof *dev->bare_utf8);
+		memcpy(dev->bare_utf8, enc->attr, sizeof *dev->bare_utf8);
+		memset(dev->bare_utf8->cid_map, 0, sizeof dev->bare_utf8->cid_map);
+		dev->bare_utf8->cid_map[0][1] = 1; /* libharu refuses a map of none */
+	}
+	void *own = enc->attr;
+	HPDF_Encoder_ToUnicode_Func own_fn = enc->to_unicode_fn;
+	enc->attr = dev->bare_utf8;
+	enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+	HPDF_Font hf = HPDF_GetFont(dev->pdf, name, "UTF-8");
+	enc->attr = own;
+	enc->to_unicode_fn = own_fn;
+	return hf;
+}
+
 static font_slot *font_get(pdf_dev *dev, const tk_font *f)
 {
 	if (f->id < 0 || f->id >= MAX_ID) {
@@ -989,9 +1123,7 @@ static font_slot *font_get(pdf_dev *dev, const tk_font *f)
 		return NULL;
 	plain_name(def);
 	name = def->base_font;
-	making_font = 1;
-	HPDF_Font hf = HPDF_GetFont(dev->pdf, name, "UTF-8");
-	making_font = 0;
+	HPDF_Font hf = new_font(dev, name);
 	if (hp_obj(dev, hf))
 		return NULL;
 	if (hf->before_write_fn && hf->before_write_fn != font_before_write) {
@@ -1982,20 +2114,38 @@ static int add_output_intent(pdf_dev *dev, const tk_doc *doc)
 	return 0;
 }
 
-/* Whether the font drew code point c (font_slot.used, one bit a BMP code). */
-static int drew(const uint8_t *used, uint32_t c)
+/* The next code point >= c the font drew (font_slot.used, one bit a BMP code),
+ * or 0x10000 when there is none. A font draws a few dozen of the 65,536 codes,
+ * so the bits are looked at 64 at a time and the empty words skipped. */
+static uint32_t next_drawn(const uint8_t *used, uint32_t c)
 {
-	return used[c >> 3] & (1u << (c & 7));
+	while (c < 0x10000) {
+		uint64_t word;
+		memcpy(&word, used + (c >> 6) * 8, sizeof word);
+		word = le64toh(word) >> (c & 63);
+		if (word)
+			return c + (uint32_t)__builtin_ctzll(word);
+		c = (c | 63) + 1;
+	}
+	return 0x10000;
 }
 
 /* The highest code point the font drew, or -1. */
 static int top_drawn(const uint8_t *used)
 {
-	for (int c = 0xFFFF; c >= 0; c--)
-		if (drew(used, (uint32_t)c))
-			return c;
+	for (int i = 0x10000 / 64 - 1; i >= 0; i--) {
+		uint64_t word;
+		memcpy(&word, used + (size_t)i * 8, sizeof word);
+		word = le64toh(word);
+		if (word)
+			return i * 64 + 63 - __builtin_clzll(word);
+	}
 	return -1;
 }
+
+/* Each code point the font drew, in order. */
+#define FOR_EACH_DRAWN(c, used) \
+	for (uint32_t c = next_drawn(used, 0); c < 0x10000; c = next_drawn(used, c + 1))
 
 /* Writes a ToUnicode CMap for the code points set in used. Since libharu's UTF-8
  * encoder makes CID = code point, each entry maps a code to itself; runs of
@@ -2007,9 +2157,7 @@ static void tounicode_cmap(tk_buf *b, const uint8_t *used)
 	uint32_t *lo = tk_xmalloc(MAX_RANGES * sizeof *lo);
 	uint32_t *hi = tk_xmalloc(MAX_RANGES * sizeof *hi);
 	int n = 0;
-	for (uint32_t c = 0; c < 0x10000; c++) {
-		if (!drew(used, c))
-			continue;
+	FOR_EACH_DRAWN(c, used) {
 		if (n > 0 && hi[n - 1] + 1 == c && (c & 0xFF) != 0)
 			hi[n - 1] = c;
 		else {
@@ -2069,21 +2217,18 @@ static void tounicode_cmap(tk_buf *b, const uint8_t *used)
 static int small_widths(pdf_dev *dev, font_slot *fs, HPDF_Dict cid)
 {
 	HPDF_MMgr mm = dev->pdf->mmgr;
-	int top = top_drawn(fs->used);
 	HPDF_Array w = HPDF_Array_New(mm);
 	if (hp_obj(dev, w) || hp(dev, HPDF_Dict_Add(cid, "W", w)))
 		return -1;
 	HPDF_Array run = NULL;
-	int next = -2; /* the code point run would continue with */
-	for (int c = 0; c <= top; c++) {
-		if (!drew(fs->used, (uint32_t)c))
-			continue;
+	uint32_t next = UINT32_MAX; /* the code point run would continue with */
+	FOR_EACH_DRAWN(c, fs->used) {
 		HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(fs->def, (HPDF_UINT16)c);
 		if (gid == 0)
 			continue;
 		if (c != next) {
 			run = HPDF_Array_New(mm);
-			if (hp(dev, HPDF_Array_AddNumber(w, c)) || hp_obj(dev, run) ||
+			if (hp(dev, HPDF_Array_AddNumber(w, (HPDF_INT32)c)) || hp_obj(dev, run) ||
 			    hp(dev, HPDF_Array_Add(w, run)))
 				return -1;
 		}
@@ -2100,9 +2245,7 @@ static HPDF_STATUS small_map(const font_slot *fs, HPDF_Stream s)
 	int top = top_drawn(fs->used);
 	size_t n = 2 * ((size_t)top + 1);
 	unsigned char *map = tk_xcalloc(n ? n : 1, 1);
-	for (int c = 0; c <= top; c++) {
-		if (!drew(fs->used, (uint32_t)c))
-			continue;
+	FOR_EACH_DRAWN(c, fs->used) {
 		HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(fs->def, (HPDF_UINT16)c);
 		map[2 * c] = (unsigned char)(gid >> 8);
 		map[2 * c + 1] = (unsigned char)gid;
@@ -2146,8 +2289,8 @@ static int fix_font(pdf_dev *dev, font_slot *fs)
 	int missing = 0;
 	char list[8 * MAX_MISSING_SHOWN + 1] = "";
 	/* The BMP minus controls: those were never drawn. */
-	for (uint32_t c = 0x20; c < 0x10000; c++) {
-		if (!drew(fs->used, (uint32_t)c))
+	FOR_EACH_DRAWN(c, fs->used) {
+		if (c < 0x20)
 			continue;
 		if (HPDF_TTFontDef_GetGlyphid(fs->def, (HPDF_UINT16)c) != 0)
 			continue;
@@ -2498,6 +2641,7 @@ static int render(const tk_doc *doc, const page_source *src, tk_diag *d, FILE **
 	for (int i = 0; i < dev.n_widths; i++)
 		free(dev.widths[i].w);
 	libdeflate_free_compressor(dev.zc);
+	free(dev.bare_utf8);
 	return rc;
 }
 
