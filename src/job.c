@@ -73,6 +73,11 @@ tk_session *tk_session_new(const tk_job_opts *o, tk_diag *d)
 	return s;
 }
 
+void tk_session_before_fork(tk_session *s)
+{
+	tk_shaper_settle(s->shaper);
+}
+
 void tk_session_free(tk_session *s)
 {
 	if (!s)

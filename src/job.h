@@ -31,6 +31,8 @@ typedef struct tk_session tk_session;
 /* Returns NULL after reporting when fonts/ cannot be used. */
 tk_session *tk_session_new(const tk_job_opts *o, tk_diag *d);
 void tk_session_free(tk_session *s);
+/* Readies the session to be copied by fork (tk_shaper_settle). */
+void tk_session_before_fork(tk_session *s);
 
 /* Builds one content file; returns a TK_EXIT_* code. */
 int tk_job_build(tk_session *s, const char *content_path);

@@ -89,6 +89,7 @@ int tk_jobs_build(tk_session *s, const char *const *files, int n)
 	worker *w = calloc((size_t)n, sizeof *w);
 	if (!w)
 		return TK_EXIT_IO;
+	tk_session_before_fork(s);
 	int started = 0;
 	for (int i = 0; i < n; i++) {
 		/* Keep the pipeline full: file i + workers - 1 starts before i is waited. */

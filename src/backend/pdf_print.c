@@ -13,9 +13,9 @@
  *  - It keeps every page in memory until the document is saved. trykk writes the
  *    pages itself as they are finished and then libharu's objects with libharu's
  *    own object writer, and the cross-reference table and trailer after them.
- *  - It writes no /ID. PDF/X and many preflight profiles want one: the MD5 of the
- *    bytes before the trailer, stable for the same document, different for
- *    different documents.
+ *  - It writes no /ID. PDF/X and many preflight profiles want one: an MD5 of the
+ *    bytes before the trailer (of their two checksums and length), stable for
+ *    the same document, different for different documents.
  *  - With its UTF-8 encoder a Type0 font's CIDs are the Unicode code points, but the
  *    /ToUnicode it writes is a copy of the encoding CMap ("begincidrange"), which a
  *    ToUnicode CMap may not contain; poppler says "Invalid 'begincidrange' operator
@@ -65,7 +65,6 @@
 #include <time.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -136,7 +135,7 @@ typedef struct pdf_dev {
 	FILE *out;            /* a temporary file, copied to the target at the end */
 	uint64_t pos;         /* bytes written to it */
 	int out_errno;        /* first write error, or 0 */
-	HPDF_MD5_CTX md5;     /* of every byte before the trailer: the /ID */
+	uint32_t crc, adler;  /* of every byte before the trailer: the /ID */
 	HPDF_Stream sink;     /* libharu's objects written through emit() */
 	uint64_t *offs;       /* offs[id]: where object id starts, 0 = not written yet */
 	size_t offs_cap;
@@ -817,65 +816,100 @@ static HPDF_STATUS deflate_in_place(HPDF_Dict dict)
  * at a time through stdio, clearing the buffer before each fread: some 12,000
  * reads a font and PDF, a tenth of a small job. Its own call goes through the
  * dynamic linker, so this definition of its file reader takes the place of
- * libharu's: the file mapped into memory (as FreeType maps the same files for
- * pango), each read a copy. It behaves as libharu's: a read that reaches the end
- * fills what it can, clears the rest and answers HPDF_STREAM_EOF; a seek may go
- * past the end (reads there find the end) but not before the start. Fonts are the
- * only files trykk has libharu read. */
-typedef struct mapped_file {
-	const unsigned char *p; /* NULL for an empty file */
-	size_t len, pos;
-} mapped_file;
+ * libharu's: the same reads served from a buffer of 16 KiB, filled with pread
+ * where the read is. It behaves as libharu's: a read that reaches the end fills
+ * what it can, clears the rest and answers HPDF_STREAM_EOF; a seek may go past
+ * the end (reads there find the end) but not before the start. Fonts are the only
+ * files trykk has libharu read. */
+enum { FONT_BUF = 16384 };
+typedef struct font_file {
+	int fd;
+	size_t len, pos; /* the file's length (when opened); where the next read is */
+	size_t at, n;    /* buf holds n bytes from offset at */
+	unsigned char buf[FONT_BUF];
+} font_file;
 
-static HPDF_STATUS mapped_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz)
+/* Reads up to want bytes at off into p; the number read, or -1. */
+static long long pread_full(int fd, unsigned char *p, size_t want, size_t off)
 {
-	mapped_file *m = s->attr;
-	size_t want = *siz, have = m->pos < m->len ? m->len - m->pos : 0;
-	if (want <= have) {
-		memcpy(ptr, m->p + m->pos, want);
-		m->pos += want;
+	size_t got = 0;
+	while (got < want) {
+		ssize_t k = pread(fd, p + got, want - got, (off_t)(off + got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (long long)got;
+}
+
+static HPDF_STATUS font_file_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz)
+{
+	font_file *f = s->attr;
+	size_t want = *siz;
+	if (f->pos >= f->at && f->pos - f->at <= f->n && f->n - (f->pos - f->at) >= want) {
+		memcpy(ptr, f->buf + (f->pos - f->at), want); /* the usual case */
+		f->pos += want;
 		return HPDF_OK;
 	}
-	if (have)
-		memcpy(ptr, m->p + m->pos, have);
-	memset(ptr + have, 0, want - have);
-	m->pos += have;
-	*siz = (HPDF_UINT)have;
+	size_t have = f->pos < f->len ? f->len - f->pos : 0;
+	size_t take = want < have ? want : have, got = 0;
+	if (take > FONT_BUF) {
+		long long k = pread_full(f->fd, ptr, take, f->pos);
+		if (k < 0)
+			return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, (HPDF_STATUS)errno);
+		got = (size_t)k;
+	} else if (take > 0) {
+		long long k = pread_full(f->fd, f->buf, FONT_BUF < have ? FONT_BUF : have, f->pos);
+		if (k < 0)
+			return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, (HPDF_STATUS)errno);
+		f->at = f->pos;
+		f->n = (size_t)k;
+		got = take < f->n ? take : f->n;
+		memcpy(ptr, f->buf, got);
+	}
+	f->pos += got;
+	if (got == want)
+		return HPDF_OK;
+	memset(ptr + got, 0, want - got);
+	*siz = (HPDF_UINT)got;
 	return HPDF_STREAM_EOF;
 }
 
-static HPDF_STATUS mapped_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+static HPDF_STATUS font_file_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
 {
-	mapped_file *m = s->attr;
+	font_file *f = s->attr;
 	long long to = pos;
 	if (mode == HPDF_SEEK_CUR)
-		to += (long long)m->pos;
+		to += (long long)f->pos;
 	else if (mode == HPDF_SEEK_END)
-		to += (long long)m->len;
+		to += (long long)f->len;
 	if (to < 0 || to > INT32_MAX)
 		return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, EINVAL);
-	m->pos = (size_t)to;
+	f->pos = (size_t)to;
 	return HPDF_OK;
 }
 
-static HPDF_INT32 mapped_tell(HPDF_Stream s)
+static HPDF_INT32 font_file_tell(HPDF_Stream s)
 {
-	return (HPDF_INT32)((mapped_file *)s->attr)->pos;
+	return (HPDF_INT32)((font_file *)s->attr)->pos;
 }
 
-static HPDF_UINT32 mapped_size(HPDF_Stream s)
+static HPDF_UINT32 font_file_size(HPDF_Stream s)
 {
-	return (HPDF_UINT32)((mapped_file *)s->attr)->len;
+	return (HPDF_UINT32)((font_file *)s->attr)->len;
 }
 
-static void mapped_free(HPDF_Stream s)
+static void font_file_free(HPDF_Stream s)
 {
-	mapped_file *m = s->attr;
-	if (!m)
+	font_file *f = s->attr;
+	if (!f)
 		return;
-	if (m->p)
-		munmap((void *)m->p, m->len);
-	HPDF_FreeMem(s->mmgr, m);
+	close(f->fd);
+	HPDF_FreeMem(s->mmgr, f);
 	s->attr = NULL;
 }
 
@@ -887,35 +921,27 @@ HPDF_Stream HPDF_FileReader_New(HPDF_MMgr mmgr, const char *fname)
 		return NULL;
 	}
 	struct stat st;
-	void *p = NULL;
 	int bad = fstat(fd, &st) != 0 ? errno : !S_ISREG(st.st_mode) ? EISDIR
 	                                      : st.st_size > INT32_MAX ? EFBIG : 0;
-	if (!bad && st.st_size > 0) {
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p == MAP_FAILED) {
-			bad = errno;
-			p = NULL;
-		}
-	}
-	close(fd);
 	if (bad) {
+		close(fd);
 		HPDF_SetError(mmgr->error, HPDF_FILE_IO_ERROR, (HPDF_STATUS)bad);
 		return NULL;
 	}
-	size_t len = p ? (size_t)st.st_size : 0;
-	mapped_file *m = HPDF_GetMem(mmgr, sizeof *m);
-	HPDF_Stream s = m ? HPDF_CallbackReader_New(mmgr, mapped_read, mapped_seek, mapped_tell,
-	                                            mapped_size, m)
+	font_file *f = HPDF_GetMem(mmgr, sizeof *f);
+	HPDF_Stream s = f ? HPDF_CallbackReader_New(mmgr, font_file_read, font_file_seek,
+	                                            font_file_tell, font_file_size, f)
 	                  : NULL;
 	if (!s) {
-		if (m)
-			HPDF_FreeMem(mmgr, m);
-		if (p)
-			munmap(p, len);
+		if (f)
+			HPDF_FreeMem(mmgr, f);
+		close(fd);
 		return NULL;
 	}
-	*m = (mapped_file){p, len, 0};
-	s->free_fn = mapped_free;
+	f->fd = fd;
+	f->len = (size_t)st.st_size;
+	f->pos = f->at = f->n = 0;
+	s->free_fn = font_file_free;
 	return s;
 }
 
@@ -2320,9 +2346,10 @@ static int fix_font(pdf_dev *dev, font_slot *fs)
  * putting a placeholder there; the placeholders are skipped when libharu's
  * objects are written.
  *
- * libharu writes no /ID; PDF/X and many preflight profiles want one, so it is the
- * MD5 of every byte before the trailer: stable for the same document, different
- * for different documents. */
+ * libharu writes no /ID; PDF/X and many preflight profiles want one, so it is
+ * made from every byte before the trailer (their CRC-32 and Adler-32, which
+ * libdeflate computes at a fraction of an instruction a byte, and their number,
+ * through MD5): stable for the same document, different for different ones. */
 static int emit(pdf_dev *dev, const void *p, size_t n)
 {
 	if (dev->out_errno)
@@ -2331,7 +2358,8 @@ static int emit(pdf_dev *dev, const void *p, size_t n)
 		dev->out_errno = errno ? errno : EIO;
 		return -1;
 	}
-	HPDF_MD5Update(&dev->md5, p, (HPDF_UINT32)n);
+	dev->crc = libdeflate_crc32(dev->crc, p, n);
+	dev->adler = libdeflate_adler32(dev->adler, p, n);
 	dev->pos += n;
 	return 0;
 }
@@ -2491,8 +2519,19 @@ static int write_tail(pdf_dev *dev)
 	for (HPDF_UINT i = 1; i < count; i++)
 		if (emitf(dev, "%010llu 00000 n\015\012", (unsigned long long)dev->offs[i]))
 			return out_failed(dev);
-	HPDF_BYTE digest[ID_LEN];
-	HPDF_MD5Final(digest, &dev->md5);
+	/* The two checksums and the length, through MD5 for 16 bytes that differ
+	 * everywhere when they do (an MD5 of all the bytes took 3 % of a card job). */
+	HPDF_BYTE sums[16], digest[ID_LEN];
+	for (int i = 0; i < 4; i++) {
+		sums[i] = (HPDF_BYTE)(dev->crc >> (8 * i));
+		sums[4 + i] = (HPDF_BYTE)(dev->adler >> (8 * i));
+	}
+	for (int i = 0; i < 8; i++)
+		sums[8 + i] = (HPDF_BYTE)(dev->pos >> (8 * i));
+	HPDF_MD5_CTX md5;
+	HPDF_MD5Init(&md5);
+	HPDF_MD5Update(&md5, sums, sizeof sums);
+	HPDF_MD5Final(digest, &md5);
 	HPDF_Array id = HPDF_Array_New(pdf->mmgr);
 	if (hp_obj(dev, id) || hp(dev, HPDF_Dict_Add(pdf->trailer, "ID", id)))
 		return -1;
@@ -2536,7 +2575,8 @@ static int build(pdf_dev *dev, const tk_doc *doc, const page_source *src)
 		own_error(dev, "cannot make a temporary file for the PDF: %s", strerror(errno));
 		return -1;
 	}
-	HPDF_MD5Init(&dev->md5);
+	dev->crc = 0;
+	dev->adler = 1;
 	dev->sink = HPDF_CallbackWriter_New(pdf->mmgr, sink_write, dev);
 	if (hp_obj(dev, dev->sink))
 		return -1;

@@ -32,6 +32,7 @@ struct tk_shaper {
 	tk_font **fonts;
 	int n_fonts, cap_fonts;
 	GHashTable *by_pango;     /* PangoFont* -> tk_font* */
+	int settled;              /* tk_shaper_settle has waited */
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -109,16 +110,23 @@ tk_shaper *tk_shaper_new(const char *fonts_dir, tk_diag *d)
 	int ww, wh;
 	pango_layout_get_size(warm, &ww, &wh);
 	g_object_unref(warm);
-	/* Loading a font from a private configuration need not wait for that thread,
-	 * and the thread outlives its signal by a moment: wait until this process is
-	 * down to its own thread again (at most 5 s), so that a fork (jobs.c: the
-	 * documents built side by side) copies no lock another thread holds. */
+	return s;
+}
+
+void tk_shaper_settle(tk_shaper *s)
+{
+	/* Loading a font from a private configuration need not wait for the thread
+	 * that initialises fontconfig, and the thread outlives its signal by a
+	 * moment: wait until this process is down to its own thread again (at most
+	 * 5 s), so that a fork copies no lock another thread holds. */
+	if (!s || s->settled)
+		return;
 	(void)pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(s->fm));
 	for (int tries = 0; tries < 5000 && tk_thread_count() > 1; tries++) {
 		struct timespec ms = {0, 1000000};
 		nanosleep(&ms, NULL);
 	}
-	return s;
+	s->settled = 1;
 }
 
 /* Threads of this process (Linux: /proc/self/task), or 0 when unknown. */

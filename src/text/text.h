@@ -112,6 +112,10 @@ typedef struct tk_shaper tk_shaper;
  * usable fonts. Free with tk_shaper_free. */
 tk_shaper *tk_shaper_new(const char *fonts_dir, tk_diag *d);
 void tk_shaper_free(tk_shaper *s);
+/* Waits until pango's start-up threads have ended (at most 5 s), once; to be
+ * called before the process forks (jobs.c), as a fork copies only the thread
+ * that calls it. */
+void tk_shaper_settle(tk_shaper *s);
 /* Families available, sorted; owned by the shaper. */
 int tk_shaper_families(tk_shaper *s, const char *const **names);
 /* The job's fonts (every face shaping used), owned by the shaper: copy into tk_doc. */

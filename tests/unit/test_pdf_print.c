@@ -966,3 +966,78 @@ TK_TEST(pdf_print_numbers_as_libharu_writes_them)
 	}
 	EQ(bad, 0);
 }
+
+/* libharu's file reader is replaced (pdf_print.c, "font files") by one that serves
+ * its small reads from a buffer: a whole file read in pieces of every size comes
+ * back as it is, across the buffer's edges; a read that reaches the end gives what
+ * is there, clears the rest and answers HPDF_STREAM_EOF, as stdio's did; a seek may
+ * go past the end but not before the start; tell and size answer as for a file. */
+TK_TEST(pdf_print_font_file_reader)
+{
+	FILE *f = fopen(FONT_PATH, "rb");
+	OK(f != NULL);
+	if (!f)
+		return;
+	static unsigned char want[1 << 20];
+	size_t len = fread(want, 1, sizeof want, f);
+	fclose(f);
+	OK(len > 40000 && len < sizeof want);
+	HPDF_Doc pdf = HPDF_New(NULL, NULL);
+	HPDF_Stream s = HPDF_FileReader_New(pdf->mmgr, FONT_PATH);
+	OK(s != NULL);
+	if (!s) {
+		HPDF_Free(pdf);
+		return;
+	}
+	EQ(HPDF_Stream_Size(s), len);
+	/* the whole file in reads of 1 to 40,000 bytes, in a changing order */
+	static unsigned char got[1 << 20];
+	size_t at = 0;
+	HPDF_STATUS last = HPDF_OK;
+	for (unsigned k = 0; at < len; k++) {
+		HPDF_UINT n = (HPDF_UINT)(k % 7 == 6 ? 40000 : 1 + (k * 37) % 19);
+		HPDF_UINT asked = n;
+		last = HPDF_Stream_Read(s, got + at, &n);
+		if (last != HPDF_OK) {
+			EQ(last, HPDF_STREAM_EOF);
+			EQ(n, len - at);
+			OK(asked > n);
+		}
+		at += n;
+	}
+	EQ(at, len);
+	OK(memcmp(got, want, len) == 0);
+	EQ(HPDF_Stream_Tell(s), len);
+	/* at the end: nothing, and the buffer cleared */
+	unsigned char four[4] = {1, 2, 3, 4};
+	HPDF_UINT n = 4;
+	EQ(HPDF_Stream_Read(s, four, &n), HPDF_STREAM_EOF);
+	EQ(n, 0);
+	EQ(four[0] | four[1] | four[2] | four[3], 0);
+	/* seeks: from the start, from here, from the end, past the end, before it */
+	EQ(HPDF_Stream_Seek(s, 12, HPDF_SEEK_SET), HPDF_OK);
+	n = 4;
+	EQ(HPDF_Stream_Read(s, four, &n), HPDF_OK);
+	OK(memcmp(four, want + 12, 4) == 0);
+	EQ(HPDF_Stream_Seek(s, 100, HPDF_SEEK_CUR), HPDF_OK);
+	EQ(HPDF_Stream_Tell(s), 116);
+	n = 2;
+	EQ(HPDF_Stream_Read(s, four, &n), HPDF_OK);
+	OK(memcmp(four, want + 116, 2) == 0);
+	EQ(HPDF_Stream_Seek(s, -3, HPDF_SEEK_END), HPDF_OK);
+	n = 4;
+	EQ(HPDF_Stream_Read(s, four, &n), HPDF_STREAM_EOF);
+	EQ(n, 3);
+	OK(memcmp(four, want + len - 3, 3) == 0 && four[3] == 0);
+	EQ(HPDF_Stream_Seek(s, (HPDF_INT)len + 10, HPDF_SEEK_SET), HPDF_OK);
+	n = 2;
+	EQ(HPDF_Stream_Read(s, four, &n), HPDF_STREAM_EOF);
+	EQ(n, 0);
+	OK(HPDF_Stream_Seek(s, -1, HPDF_SEEK_SET) != HPDF_OK);
+	HPDF_Stream_Free(s);
+	HPDF_ResetError(pdf);
+	/* a missing file: no stream, libharu's error */
+	OK(HPDF_FileReader_New(pdf->mmgr, "fonts/no-such-font.ttf") == NULL);
+	EQ(HPDF_GetError(pdf), HPDF_FILE_OPEN_ERROR);
+	HPDF_Free(pdf);
+}
