@@ -2358,8 +2358,10 @@ static int emit(pdf_dev *dev, const void *p, size_t n)
 		dev->out_errno = errno ? errno : EIO;
 		return -1;
 	}
-	dev->crc = libdeflate_crc32(dev->crc, p, n);
-	dev->adler = libdeflate_adler32(dev->adler, p, n);
+	if (n) { /* (a NULL buffer would start them again) */
+		dev->crc = libdeflate_crc32(dev->crc, p, n);
+		dev->adler = libdeflate_adler32(dev->adler, p, n);
+	}
 	dev->pos += n;
 	return 0;
 }

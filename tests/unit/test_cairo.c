@@ -350,6 +350,25 @@ TK_TEST(cairo_png_proofs)
 		EQ(h, 827);
 	}
 	OK(png_size("/tmp/trykk-t-page-04.png", &w, &h) == -1);
+	/* Written by trykk (cairo.c, encode_png): 8-bit RGB, not interlaced, the
+	 * four chunks in order, each CRC right (libpng above refuses a bad one). */
+	{
+		unsigned char hd[41] = {0};
+		FILE *pf = fopen("/tmp/trykk-t-page-01.png", "rb");
+		OK(pf != NULL && fread(hd, 1, sizeof hd, pf) == sizeof hd);
+		if (pf) {
+			fseek(pf, -12, SEEK_END);
+			unsigned char end[12] = {0};
+			OK(fread(end, 1, sizeof end, pf) == sizeof end);
+			OK(memcmp(end, "\0\0\0\0IEND\xae\x42\x60\x82", 12) == 0);
+			fclose(pf);
+		}
+		OK(memcmp(hd, "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16) == 0);
+		EQ(hd[24], 8); /* bits */
+		EQ(hd[25], 2); /* RGB */
+		EQ(hd[28], 0); /* not interlaced */
+		OK(memcmp(hd + 37, "IDAT", 4) == 0);
+	}
 	/* White paper below the content; the orange background band at the top
 	 * reaches the trim edge (bleed is cut off, not shown as a margin). */
 	EQ(png_pixel("/tmp/trykk-t-page-01.png", 300, 800), 0xffffff);
