@@ -1,7 +1,8 @@
 /* atomic.c - writing an output file so that it is either completely the new file or
  * still the old one. The bytes go to a temporary file beside the target (same
  * folder, so the final rename stays on one file system and is atomic), are flushed
- * to the disk, and only then renamed over the target. A failure at any step removes
+ * to the disk (not for the PNG proofs: tk_write_atomic_unsynced), and only then
+ * renamed over the target. A failure at any step removes
  * the temporary file and leaves whatever was at the target untouched, so a print
  * shop never receives a half-written PDF from a build that ran out of disk space.
  *
@@ -146,19 +147,26 @@ static int fill(int fd, const void *data, size_t len, FILE *src)
 	return 0;
 }
 
-static int atomic(const char *path, const void *data, size_t len, FILE *src, tk_diag *d);
+static int atomic(const char *path, const void *data, size_t len, FILE *src, int durable,
+                  tk_diag *d);
 
 int tk_write_atomic(const char *path, const void *data, size_t len, tk_diag *d)
 {
-	return atomic(path, data, len, NULL, d);
+	return atomic(path, data, len, NULL, 1, d);
 }
 
 int tk_write_atomic_file(const char *path, FILE *src, tk_diag *d)
 {
-	return atomic(path, NULL, 0, src, d);
+	return atomic(path, NULL, 0, src, 1, d);
 }
 
-static int atomic(const char *path, const void *data, size_t len, FILE *src, tk_diag *d)
+int tk_write_atomic_unsynced(const char *path, const void *data, size_t len, tk_diag *d)
+{
+	return atomic(path, data, len, NULL, 0, d);
+}
+
+static int atomic(const char *path, const void *data, size_t len, FILE *src, int durable,
+                  tk_diag *d)
 {
 	if (!path || !*path)
 		return fail(d, "", "no file name given");
@@ -205,7 +213,7 @@ static int atomic(const char *path, const void *data, size_t len, FILE *src, tk_
 		e = errno;
 	else if (fchmod(fd, 0666 & ~mask) != 0)
 		e = errno;
-	else if (fsync(fd) != 0)
+	else if (durable && fsync(fd) != 0)
 		e = errno;
 	/* close can report a delayed write error (NFS, quota), so it is checked too. */
 	if (close(fd) != 0 && !e)
@@ -222,6 +230,8 @@ static int atomic(const char *path, const void *data, size_t len, FILE *src, tk_
 	/* Make the rename itself durable. The new file is complete and in place
 	 * whatever happens here, so a folder that cannot be synced (some network and
 	 * FUSE file systems refuse) is not a reason to report failure. */
+	if (!durable)
+		return 0;
 	char *dir = dir_of(path);
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	if (dfd >= 0) {

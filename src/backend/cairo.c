@@ -986,7 +986,7 @@ static int write_proof(cdev *dv, const tk_page *left, const tk_page *right, doub
 		tk_error(dv->d, NULL, "PNG proof '%s': out of memory", path);
 		rc = -1;
 	} else {
-		rc = tk_write_atomic(path, buf.data, buf.len, dv->d);
+		rc = tk_write_atomic_unsynced(path, buf.data, buf.len, dv->d);
 	}
 	free(buf.data);
 	return rc;

@@ -18,6 +18,12 @@
 int tk_write_atomic(const char *path, const void *data, size_t len, tk_diag *d);
 /* The same with the whole of the file src as the bytes (read from its start). */
 int tk_write_atomic_file(const char *path, FILE *src, tk_diag *d);
+/* tk_write_atomic without the flushes (no fsync of the file or its folder), for
+ * the PNG proofs: previews every build writes again, a few hundred of them for a
+ * data merge, where the flushes were a quarter of the time. A failed build still
+ * leaves the old file; a machine that loses power right after may keep an old or
+ * empty proof until the next build. */
+int tk_write_atomic_unsynced(const char *path, const void *data, size_t len, tk_diag *d);
 /* Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGXFSZ that remove a
  * temporary file tk_write_atomic is writing and then die of the same signal. */
 void tk_atomic_signals(void);
