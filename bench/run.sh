@@ -3,7 +3,8 @@
 #
 # Each job is `trykk build --only print` of one content file: a warm-up run, then
 # RUNS measured runs. For each job it records the median wall time, the median
-# user+sys CPU time, the peak resident memory (largest of the runs), the bytes of
+# user+sys CPU time, the peak resident memory (largest of the runs; all three from
+# bench/timeit.c), the bytes of
 # the print PDFs written (NAME.pdf and NAME-sheets.pdf) and the pages per second
 # (pages of those PDFs / median wall time), and writes them to bench/results.md
 # with the CPU model, the date and the commit.
@@ -59,11 +60,14 @@ JOBS=${*:-$ALL_JOBS}
 
 [ -x "$TRYKK" ] || { echo "bench: no trykk binary at $TRYKK (run make first)" >&2; exit 2; }
 
-TIME_BIN=/usr/bin/time
-if [ ! -x "$TIME_BIN" ]; then
-	echo "bench: /usr/bin/time is missing (Debian package 'time'); peak memory is" \
-	     "not measured, times come from bash's times" >&2
-	TIME_BIN=""
+# bench/timeit.c: wall time to the microsecond around the run itself, CPU time and
+# peak memory from wait4 (built here; /usr/bin/time's elapsed time has hundredths
+# of a second only, and timing the shell around it adds milliseconds).
+TIMEIT=build/bench-timeit
+if [ ! -x "$TIMEIT" ] || [ bench/timeit.c -nt "$TIMEIT" ]; then
+	mkdir -p build
+	${CC:-cc} -O2 -Wall -Wextra -o "$TIMEIT" bench/timeit.c ||
+		{ echo "bench: cannot build bench/timeit.c" >&2; exit 2; }
 fi
 
 mkdir -p "$WORK" "$OUT"
@@ -89,33 +93,11 @@ maxof() { sort -g | tail -n 1; }
 # One run; appends "wall cpu peak_kb status" to $2.
 run_once() {
 	local content=$1 log=$2 rc
-	if [ -n "$TIME_BIN" ]; then
-		# Wall time from the clock in nanoseconds around the run (time's own %e
-		# has hundredths of a second only); it includes starting time itself,
-		# a fraction of a millisecond.
-		local t0 t1
-		t0=$(date +%s%N)
-		( ulimit -v "$MEM_LIMIT_KB"
-		  env "$CACHE_ENV" "$TIME_BIN" -f '%U %S %M' -o "$log.one" \
-		      "$TRYKK" build $ONLY -q -o "$OUT" "$content" ) 2>>"$log.err"
-		rc=$?
-		t1=$(date +%s%N)
-		awk -v rc=$rc -v ns=$((t1 - t0)) \
-		    '{printf "%.4f %.3f %s %d\n", ns / 1e9, $1 + $2, $3, rc}' "$log.one" >>"$log"
-	else
-		local t0 t1
-		t0=$(date +%s.%N)
-		( ulimit -v "$MEM_LIMIT_KB"
-		  env "$CACHE_ENV" "$TRYKK" build $ONLY -q -o "$OUT" "$content"
-		  times >"$log.times" ) 2>>"$log.err"
-		rc=$?
-		t1=$(date +%s.%N)
-		# `times` prints the shell's, then its children's user and system time.
-		local cpu
-		cpu=$(sed -n 2p "$log.times" | tr -d 's' | tr 'm' ' ' |
-		      awk '{printf "%.3f", $1 * 60 + $2 + $3 * 60 + $4}')
-		echo "$(echo "$t1 - $t0" | bc) $cpu 0 $rc" >>"$log"
-	fi
+	( ulimit -v "$MEM_LIMIT_KB"
+	  exec env "$CACHE_ENV" "$TIMEIT" "$log.one" "$TRYKK" build $ONLY -q -o "$OUT" "$content" ) \
+	    2>>"$log.err"
+	rc=$?
+	awk -v rc=$rc '{printf "%.4f %.3f %s %d\n", $1, $2, $3, rc}' "$log.one" >>"$log"
 }
 
 pages_of() {
