@@ -251,6 +251,63 @@ TK_TEST(image_png_alpha_and_16bit)
 	tk_arena_free(a);
 }
 
+/* 16-bit RGBA is scaled to 8 bits by trykk (image.c, scale16_row), not by libpng:
+ * every one of the 65,536 values must come out as libpng's png_set_scale_16
+ * gives it, in colour and in alpha. */
+TK_TEST(image_png_16bit_scaled_as_libpng)
+{
+	enum { W = 256, H = 256 };
+	static unsigned char px[W * H * 8];
+	for (int i = 0; i < W * H; i++) {
+		unsigned v = (unsigned)i, g = 65535 - v, b = v ^ 0x5A5A, al = (v * 7) & 0xFFFF;
+		unsigned char *p = px + (size_t)i * 8;
+		p[0] = (unsigned char)(v >> 8), p[1] = (unsigned char)v;
+		p[2] = (unsigned char)(g >> 8), p[3] = (unsigned char)g;
+		p[4] = (unsigned char)(b >> 8), p[5] = (unsigned char)b;
+		p[6] = (unsigned char)(al >> 8), p[7] = (unsigned char)al;
+	}
+	png_spec s = {.w = W, .h = H, .depth = 16, .type = PNG_COLOR_TYPE_RGB_ALPHA, .data = px};
+	OK(write_png("/tmp/trykk-t-rgba16-all.png", &s) == 0);
+
+	/* what libpng makes of it */
+	static unsigned char want[W * H * 4];
+	FILE *f = fopen("/tmp/trykk-t-rgba16-all.png", "rb");
+	OK(f != NULL);
+	if (!f)
+		return;
+	png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png_infop info = png_create_info_struct(png);
+	if (setjmp(png_jmpbuf(png))) {
+		OK(0);
+		png_destroy_read_struct(&png, &info, NULL);
+		fclose(f);
+		return;
+	}
+	png_init_io(png, f);
+	png_read_info(png, info);
+	png_set_scale_16(png);
+	png_read_update_info(png, info);
+	for (int y = 0; y < H; y++)
+		png_read_row(png, want + (size_t)y * W * 4, NULL);
+	png_destroy_read_struct(&png, &info, NULL);
+	fclose(f);
+
+	tk_arena *a = tk_arena_new();
+	tk_images *c = tk_images_new(a, NULL);
+	const tk_image *img = tk_images_load(c, NULL, "/tmp/trykk-t-rgba16-all.png", NULL);
+	OK(img != NULL && img->alpha != NULL);
+	if (img && img->alpha) {
+		int bad = 0;
+		for (int i = 0; i < W * H; i++)
+			bad += img->rgb[i * 3] != want[i * 4] || img->rgb[i * 3 + 1] != want[i * 4 + 1] ||
+			       img->rgb[i * 3 + 2] != want[i * 4 + 2] || img->alpha[i] != want[i * 4 + 3];
+		EQ(bad, 0);
+		/* scaled, not truncated: 0xFF00 is 254, where dropping the low byte gives 255 */
+		EQ(img->rgb[0xFF00 * 3], 254);
+	}
+	tk_arena_free(a);
+}
+
 TK_TEST(image_png_palette_grey_interlaced)
 {
 	png_color pal[2] = {{255, 0, 0}, {0, 0, 255}};
