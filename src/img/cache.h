@@ -24,8 +24,9 @@ int tk_pixcache_key(tk_pixcache *pc, const char *path, int tw, int th,
  * key. Returns 0, or -1 when there is no usable entry. */
 int tk_pixcache_get(tk_pixcache *pc, const unsigned char key[TK_PIXCACHE_KEY], tk_arena *a,
                     tk_image *img, int *src_w, int *src_h);
-/* Inflates the raw planes of a picture that came from the cache, in arena a.
- * Returns 0, or -1 when an entry's stream does not inflate to its size. */
+/* Inflates the RGB planes (colour and alpha) of a picture that came from the
+ * cache, in arena a; its CMYK stays as the print PDF embeds it. Returns 0, or -1
+ * when an entry's stream does not inflate to its size. */
 int tk_pixcache_unpack(tk_arena *a, tk_image *img);
 /* Remembers img (with cmyk_z, and alpha_z when it has alpha) to be written by
  * tk_pixcache_flush. img must live until then. */

@@ -634,7 +634,7 @@ void tk_images_set_cache(tk_images *c, tk_pixcache *pc)
 
 int tk_image_planes(const tk_image *img)
 {
-	if (img->cmyk && img->rgb && (img->alpha || !img->has_alpha))
+	if (img->rgb && (img->alpha || !img->has_alpha))
 		return 0;
 	if (!img->owner)
 		return -1;

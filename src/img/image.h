@@ -23,8 +23,9 @@ struct tk_pixcache;
 /* Pictures are also looked up in and added to the picture cache pc (img/cache.h;
  * NULL: none). Pictures then carry their compressed planes (tk_image.cmyk_z). */
 void tk_images_set_cache(tk_images *c, struct tk_pixcache *pc);
-/* Makes the raw planes of img exist (a picture from the picture cache has only
- * compressed ones until asked). Returns 0, or -1 when they cannot be made. */
+/* Makes the raw RGB planes of img exist, colour and alpha (a picture from the
+ * picture cache has only compressed ones until asked): what the screen PDF and
+ * the proofs draw. Returns 0, or -1 when they cannot be made. */
 int tk_image_planes(const tk_image *img);
 /* Loads path at full resolution (or returns the cached image). On a missing,
  * unreadable, truncated or unsupported file, or one over the limits, reports an
