@@ -41,6 +41,15 @@ typedef struct membuf {
 	size_t len, cap;
 } membuf;
 
+/* What encode_png needs for every proof, kept from one to the next: a few hundred
+ * card proofs each allocating (and the kernel clearing) a compressor and two
+ * buffers took as long as compressing them. */
+typedef struct png_scratch {
+	struct libdeflate_compressor *zc;
+	unsigned char *raw, *z;
+	size_t raw_cap, z_cap;
+} png_scratch;
+
 typedef struct cdev {
 	tk_device base;
 	const tk_doc *doc;
@@ -67,6 +76,19 @@ typedef struct cdev {
 	cairo_text_cluster_t *clusters;
 	char *utf8;
 	size_t glyphs_cap, utf8_cap;
+
+	/* Proofs encoded lately (see write_proof): their pixels and PNG bytes. */
+	struct proof_memo {
+		int w, h;
+		uint32_t crc;          /* of the pixels */
+		unsigned char *px;     /* NULL: an empty slot */
+		size_t px_len;
+		membuf png;
+		unsigned long used;    /* when last written, for the slot to reuse */
+	} memo[4];
+	unsigned long proofs;      /* proofs written */
+	cairo_surface_t *spare;    /* the last proof's surface, for the next one */
+	png_scratch png;           /* encode_png's buffers and compressor */
 } cdev;
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -681,6 +703,15 @@ static void dev_free(cdev *dv)
 	free(dv->clusters);
 	free(dv->utf8);
 	free(dv->link_target);
+	for (size_t i = 0; i < sizeof dv->memo / sizeof dv->memo[0]; i++) {
+		free(dv->memo[i].px);
+		free(dv->memo[i].png.data);
+	}
+	if (dv->spare)
+		cairo_surface_destroy(dv->spare);
+	libdeflate_free_compressor(dv->png.zc);
+	free(dv->png.raw);
+	free(dv->png.z);
 }
 
 /* ---- screen PDF ----------------------------------------------------------- */
@@ -888,7 +919,20 @@ static int put_chunk(membuf *out, const char type[4], const unsigned char *data,
 	           : 0;
 }
 
-static int encode_png(cairo_surface_t *s, membuf *out)
+/* Grows *buf to at least n bytes; 0, or -1 when out of memory. */
+static int grow(unsigned char **buf, size_t *cap, size_t n)
+{
+	if (n <= *cap)
+		return 0;
+	unsigned char *p = realloc(*buf, n);
+	if (!p)
+		return -1;
+	*buf = p;
+	*cap = n;
+	return 0;
+}
+
+static int encode_png(cairo_surface_t *s, png_scratch *sc, membuf *out)
 {
 	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
 	int stride = cairo_image_surface_get_stride(s);
@@ -898,12 +942,13 @@ static int encode_png(cairo_surface_t *s, membuf *out)
 	/* each row: filter type 0, then R G B of each pixel (cairo: a 32-bit word a
 	 * pixel, 0xXXRRGGBB) */
 	size_t row = 1 + 3 * (size_t)w, n = row * (size_t)h;
-	unsigned char *raw = malloc(n);
-	struct libdeflate_compressor *zc = libdeflate_alloc_compressor(1);
+	if (!sc->zc)
+		sc->zc = libdeflate_alloc_compressor(1);
+	struct libdeflate_compressor *zc = sc->zc;
 	size_t cap = zc ? libdeflate_zlib_compress_bound(zc, n) : 0;
-	unsigned char *z = zc ? malloc(cap) : NULL;
 	int rc = -1;
-	if (raw && z) {
+	if (zc && grow(&sc->raw, &sc->raw_cap, n) == 0 && grow(&sc->z, &sc->z_cap, cap) == 0) {
+		unsigned char *raw = sc->raw, *z = sc->z;
 		for (int y = 0; y < h; y++) {
 			const uint32_t *src = (const uint32_t *)(const void *)(px + (size_t)y * (size_t)stride);
 			unsigned char *dst = raw + (size_t)y * row;
@@ -930,9 +975,6 @@ static int encode_png(cairo_surface_t *s, membuf *out)
 		    put_chunk(out, "IDAT", z, zn) == 0 && put_chunk(out, "IEND", NULL, 0) == 0)
 			rc = 0;
 	}
-	free(raw);
-	free(z);
-	libdeflate_free_compressor(zc);
 	return rc;
 }
 
@@ -954,7 +996,15 @@ static int write_proof(cdev *dv, const tk_page *left, const tk_page *right, doub
 		         "resolution (%g dpi)", path, pw, ph, dpi);
 		return -1;
 	}
-	dv->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)pw, (int)ph);
+	if (dv->spare && cairo_image_surface_get_width(dv->spare) == (int)pw &&
+	    cairo_image_surface_get_height(dv->spare) == (int)ph) {
+		dv->surface = dv->spare; /* painted white below */
+	} else {
+		if (dv->spare)
+			cairo_surface_destroy(dv->spare);
+		dv->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)pw, (int)ph);
+	}
+	dv->spare = NULL;
 	dv->cr = cairo_create(dv->surface);
 	if (check(dv))
 		return -1;
@@ -980,15 +1030,43 @@ static int write_proof(cdev *dv, const tk_page *left, const tk_page *right, doub
 	cairo_surface_flush(dv->surface);
 	if (check(dv))
 		return -1;
-	membuf buf = {0};
-	int rc = 0;
-	if (encode_png(dv->surface, &buf) < 0) {
-		tk_error(dv->d, NULL, "PNG proof '%s': out of memory", path);
-		rc = -1;
-	} else {
-		rc = tk_write_atomic_unsynced(path, buf.data, buf.len, dv->d);
+	/* A proof that comes out pixel for pixel as one of the last few (the back of
+	 * every business card, blank pages) gets that one's PNG without encoding it
+	 * again: encoding was three quarters of a card's proof. Proofs of more than
+	 * 4 MB of pixels are not kept. */
+	const unsigned char *px = cairo_image_surface_get_data(dv->surface);
+	size_t px_len = (size_t)cairo_image_surface_get_stride(dv->surface) * (size_t)ph;
+	int keep = px && px_len <= ((size_t)4 << 20);
+	uint32_t crc = keep ? libdeflate_crc32(0, px, px_len) : 0;
+	dv->proofs++;
+	struct proof_memo *oldest = &dv->memo[0];
+	for (size_t i = 0; keep && i < sizeof dv->memo / sizeof dv->memo[0]; i++) {
+		struct proof_memo *m = &dv->memo[i];
+		if (m->px && m->w == (int)pw && m->h == (int)ph && m->crc == crc &&
+		    m->px_len == px_len && memcmp(m->px, px, px_len) == 0) {
+			m->used = dv->proofs;
+			return tk_write_atomic_unsynced(path, m->png.data, m->png.len, dv->d);
+		}
+		if (m->used < oldest->used)
+			oldest = m;
 	}
-	free(buf.data);
+	membuf buf = {0};
+	if (encode_png(dv->surface, &dv->png, &buf) < 0) {
+		free(buf.data);
+		tk_error(dv->d, NULL, "PNG proof '%s': out of memory", path);
+		return -1;
+	}
+	int rc = tk_write_atomic_unsynced(path, buf.data, buf.len, dv->d);
+	if (keep) {
+		struct proof_memo *m = oldest;
+		free(m->px);
+		free(m->png.data);
+		m->px = tk_xmalloc(px_len);
+		memcpy(m->px, px, px_len);
+		*m = (struct proof_memo){(int)pw, (int)ph, crc, m->px, px_len, buf, dv->proofs};
+	} else {
+		free(buf.data);
+	}
 	return rc;
 }
 
@@ -1027,8 +1105,7 @@ int tk_png_proofs_write(const tk_doc *doc, tk_color *color, const char *path_fmt
 		rc = write_proof(&dv, left, right, dpi, path);
 		if (dv.cr)
 			cairo_destroy(dv.cr);
-		if (dv.surface)
-			cairo_surface_destroy(dv.surface);
+		dv.spare = dv.surface; /* for the next proof, if it has the same size */
 		dv.cr = NULL;
 		dv.surface = NULL;
 		if (dv.base.failed)

@@ -415,3 +415,55 @@ TK_TEST(cairo_png_proof_errors)
 	             "pixels") != NULL);
 	fixture_free(&fx);
 }
+
+static int same_file(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	int same = fa && fb;
+	while (same) {
+		int ca = fgetc(fa), cb = fgetc(fb);
+		same = ca == cb;
+		if (ca == EOF || cb == EOF)
+			break;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
+/* A proof that shows what one of the last few showed is not encoded again (the
+ * back of every business card): it must be byte for byte what encoding it gives,
+ * and a proof that differs must not be taken for one that came before. Pages 2
+ * and 3 of the fixture look the same (their outline entries differ, and proofs
+ * show none); page 1 has other text. */
+TK_TEST(cairo_png_proofs_repeated)
+{
+	fixture fx;
+	OK(fixture_init(&fx, 3) == 0);
+	if (!fx.a)
+		return;
+	tk_page *const *p = fx.doc.pages;
+	tk_page *order[5] = {p[0], p[1], p[0], p[2], p[0]};
+	tk_doc rep = fx.doc;
+	rep.pages = order;
+	rep.n_pages = 5;
+	tk_doc alone = fx.doc;
+	alone.pages = order + 3; /* page 3 with no proof before it */
+	alone.n_pages = 1;
+	FILE *f;
+	tk_diag *d = cairo_diag(&f);
+	EQ(tk_png_proofs_write(&rep, NULL, "/tmp/trykk-t-rep-%d.png", 72, 0, d), 0);
+	EQ(tk_png_proofs_write(&alone, NULL, "/tmp/trykk-t-alone-%d.png", 72, 0, d), 0);
+	EQ(tk_diag_errors(d), 0);
+	cairo_msgs(d, f);
+	OK(same_file("/tmp/trykk-t-rep-1.png", "/tmp/trykk-t-rep-3.png"));
+	OK(same_file("/tmp/trykk-t-rep-1.png", "/tmp/trykk-t-rep-5.png"));
+	OK(same_file("/tmp/trykk-t-rep-2.png", "/tmp/trykk-t-rep-4.png"));
+	OK(same_file("/tmp/trykk-t-alone-1.png", "/tmp/trykk-t-rep-4.png"));
+	OK(!same_file("/tmp/trykk-t-rep-1.png", "/tmp/trykk-t-rep-2.png"));
+	int w, h;
+	OK(png_size("/tmp/trykk-t-rep-4.png", &w, &h) == 0);
+	fixture_free(&fx);
+}
