@@ -1032,11 +1032,12 @@ static int write_proof(cdev *dv, const tk_page *left, const tk_page *right, doub
 		return -1;
 	/* A proof that comes out pixel for pixel as one of the last few (the back of
 	 * every business card, blank pages) gets that one's PNG without encoding it
-	 * again: encoding was three quarters of a card's proof. Proofs of more than
-	 * 4 MB of pixels are not kept. */
+	 * again: encoding was three quarters of a card's proof. Only small proofs
+	 * (up to 1 MB of pixels: cards, postcards, labels) are kept; large pages
+	 * seldom repeat. */
 	const unsigned char *px = cairo_image_surface_get_data(dv->surface);
 	size_t px_len = (size_t)cairo_image_surface_get_stride(dv->surface) * (size_t)ph;
-	int keep = px && px_len <= ((size_t)4 << 20);
+	int keep = px && px_len <= ((size_t)1 << 20);
 	uint32_t crc = keep ? libdeflate_crc32(0, px, px_len) : 0;
 	dv->proofs++;
 	struct proof_memo *oldest = &dv->memo[0];
