@@ -771,7 +771,10 @@ tk_preflight_run *tk_preflight_begin(const tk_layout *l, const tk_preflight_opts
 	for (int i = 0; l && i < l->n_swatches; i++) {
 		double t = ink(l->swatches[i]);
 		if (t > TK_PREFLIGHT_MAX_INK + 0.01) {
+			/* at its name in the layout file, where a designer would mend it */
 			tk_loc at = {l->path, 0, 0};
+			if (l->swatch_locs && l->swatch_locs[i].line > 0)
+				at = l->swatch_locs[i];
 			add_hit(w, R_INK, NULL, &at, l->swatch_names[i], t, 0, l->swatches[i]);
 		}
 	}

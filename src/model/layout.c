@@ -657,12 +657,14 @@ tk_layout *tk_layout_load(tk_reader *r, const tk_node *root, const char *path,
 		l->n_swatches = sw->n;
 		l->swatch_names = TK_NEWN(r->a, const char *, sw->n);
 		l->swatches = TK_NEWN(r->a, tk_cmyk, sw->n);
+		l->swatch_locs = TK_NEWN(r->a, tk_loc, sw->n);
 		/* Swatches may name earlier swatches. */
 		for (int i = 0; i < sw->n; i++) {
 			r->n_swatches = i;
 			r->swatch_names = l->swatch_names;
 			r->swatches = l->swatches;
 			l->swatch_names[i] = sw->keys[i]->str;
+			l->swatch_locs[i] = sw->keys[i]->loc;
 			tk_node_color(r, sw->items[i], &l->swatches[i], NULL);
 		}
 		r->n_swatches = l->n_swatches;

@@ -118,6 +118,7 @@ typedef struct tk_layout {
 	int n_swatches;
 	const char **swatch_names;
 	tk_cmyk *swatches;
+	tk_loc *swatch_locs;         /* where each is defined (its name), or NULL */
 	int n_pstyles;
 	tk_pstyle *pstyles;
 	int n_cstyles;

@@ -66,9 +66,9 @@ equals "hairline ok: no findings" "$rc $(q hairline-ok 'f')" "0 []"
 # --- total ink: the swatch and the area that uses it ---------------------------------
 pf ink $P/ink.yaml
 equals "ink: findings" "$rc $(q ink "$KEYS")" \
-"0 warning total-ink None None tests/preflight/layouts/ink-bad.yaml:None:None
+"0 warning total-ink None None tests/preflight/layouts/ink-bad.yaml:5:3
 warning total-ink 1 felt tests/preflight/layouts/ink-bad.yaml:9:9"
-contains "ink: swatch message" "$err" "ink-bad.yaml: warning: swatch 'tung' has 350% total ink"
+contains "ink: swatch message, at its line" "$err" "ink-bad.yaml:5:3: warning: swatch 'tung' has 350% total ink"
 contains "ink: area message" "$err" "frame 'felt': colour [100, 100, 100, 50] has 350% total ink"
 pf ink-ok --layout $P/layouts/ink-ok.yaml $P/ink.yaml
 equals "ink ok (240 %): no findings" "$rc $(q ink-ok 'f')" "0 []"

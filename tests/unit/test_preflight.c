@@ -399,7 +399,7 @@ TK_TEST(preflight_total_ink)
 	EQ(fx_run(&x), 0);
 	EQ(count(&x, "total-ink"), 3);
 	if (x.f.n == 3) {
-		/* the swatch first, at the layout file (the model keeps no line for it) */
+		/* the swatch first, at the layout file (this model has no line for it) */
 		STREQ(x.f.v[0].message, "swatch 'tung' has 350% total ink; more than 300% dries "
 		                         "badly and sets off");
 		EQ(x.f.v[0].page, 0);
@@ -408,6 +408,23 @@ TK_TEST(preflight_total_ink)
 		OK(strstr(x.f.v[1].message, "[100, 100, 100, 50] has 350%") != NULL);
 		STREQ(x.f.v[2].frame, "tekst");
 		OK(strstr(x.f.v[2].message, "400%") != NULL);
+	}
+	fx_free(&x);
+
+	/* With the lines the layout reader keeps: the swatch's finding is at its name. */
+	fx_open(&x);
+	tk_loc locs[2] = {{"l.yaml", 7, 3}, {"l.yaml", 8, 3}};
+	x.l.n_swatches = 2;
+	x.l.swatch_names = names;
+	x.l.swatches = sw;
+	x.l.swatch_locs = locs;
+	page(&x);
+	EQ(fx_run(&x), 0);
+	EQ(count(&x, "total-ink"), 1);
+	if (x.f.n == 1) {
+		STREQ(x.f.v[0].loc.file, "l.yaml");
+		EQ(x.f.v[0].loc.line, 7);
+		EQ(x.f.v[0].loc.col, 3);
 	}
 	fx_free(&x);
 }
