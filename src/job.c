@@ -128,6 +128,17 @@ static const char *find_layout(tk_session *s, tk_arena *a, const tk_content *c)
 	}
 	if (s->o.layout || strchr(name, '/') || strstr(name, ".yaml")) {
 		struct stat st, self;
+		/* A path in the content file is relative to the content file, as its
+		 * pictures and CSV are, when there is a file there inside the project;
+		 * otherwise it is looked for from the folder trykk runs in, as before
+		 * (layout: layouts/x.yaml from the project folder), and checked and
+		 * reported as written. */
+		if (!s->o.layout && name[0] != '/') {
+			const char *dir = dir_of(a, c->path);
+			const char *rel = tk_arena_printf(a, "%s/%s", dir, name);
+			if (strcmp(dir, ".") != 0 && file_exists(rel) && tk_paths_inside(s->paths, rel))
+				name = rel;
+		}
 		/* A path from the content file must stay in the project, whether or not
 		 * there is a file at its end (the message must not depend on that). */
 		if (!s->o.layout &&

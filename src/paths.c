@@ -152,11 +152,10 @@ static int inside_any(const tk_paths *p, const char *path)
 	return 0;
 }
 
-int tk_paths_check(const tk_paths *p, const char *path, const char *what, tk_diag *d,
-                   const tk_loc *loc)
+int tk_paths_inside(const tk_paths *p, const char *path)
 {
 	if (!p)
-		return 0;
+		return 1;
 	/* Both the path as named and the path the file system makes of it (through
 	 * symbolic links) must lie inside an allowed folder. */
 	char *named = lexical(path);
@@ -164,7 +163,13 @@ int tk_paths_check(const tk_paths *p, const char *path, const char *what, tk_dia
 	int ok = (!named || inside_any(p, named)) && (!real || inside_any(p, real));
 	free(named);
 	free(real);
-	if (ok)
+	return ok;
+}
+
+int tk_paths_check(const tk_paths *p, const char *path, const char *what, tk_diag *d,
+                   const tk_loc *loc)
+{
+	if (tk_paths_inside(p, path))
 		return 0;
 	tk_error(d, loc, "%s '%s' is outside the project folder; trykk reads only files "
 	         "inside it (use --allow-outside FOLDER to allow another place)", what, path);

@@ -17,6 +17,9 @@ void tk_paths_free(tk_paths *p);
 int tk_paths_allow(tk_paths *p, const char *dir, tk_diag *d);
 /* 0 when path may be read; else reports at loc (what, e.g. "picture", names it) and
  * returns -1. A path that does not exist is allowed here (the reader reports it). */
+/* Whether path lies inside an allowed folder, as tk_paths_check decides, without a
+ * message. */
+int tk_paths_inside(const tk_paths *p, const char *path);
 int tk_paths_check(const tk_paths *p, const char *path, const char *what, tk_diag *d,
                    const tk_loc *loc);
 

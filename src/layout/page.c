@@ -127,13 +127,17 @@ static const char *expand(tk_engine *e, const char *tpl)
 }
 
 /* The frame's box, run into the bleed on the edges where it touches the trim of
- * page (a spread canvas is two pages wide). */
+ * page (a spread canvas is two pages wide). An edge within half a millimetre of
+ * the trim touches it: a layout designed for A3 and set to A4 scales by one
+ * factor, and A4 is not exactly A3 scaled (210/297 against 297/420), so a band
+ * drawn to the A3 edge ends 0.06 pt short of the A4 one, and a hairline of paper
+ * would show after trimming. */
 static tk_rect bleed_rect(const tk_frame *f, const tk_layout *l, const tk_page *page)
 {
 	tk_rect r = f->r;
 	if (!f->bleed)
 		return r;
-	double b = l->bleed, eps = 0.01;
+	double b = l->bleed, eps = 0.5 * TK_MM;
 	if (r.x <= eps) {
 		r.w += r.x + b;
 		r.x = -b;

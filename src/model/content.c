@@ -21,7 +21,7 @@ static const tk_keyset image_ks = {"image field", "A picture.", image_keys,
                                    "Markdown text"};
 
 static const tk_key content_keys[] = {
-	{"layout", TK_T_STRING, NULL, NULL, "Layout to use: a name in layouts/ or a path.",
+	{"layout", TK_T_STRING, NULL, NULL, "Layout to use: a name in layouts/, or a path (relative to the content file; if there is none there, to the folder trykk runs in).",
 	 NULL, 0},
 	{"title", TK_T_STRING, NULL, "file name", "Document title (PDF /Title).", NULL, 0},
 	{"author", TK_T_STRING, NULL, NULL, "Author or publisher (PDF /Author).", NULL, 0},

@@ -151,6 +151,25 @@ layout layout-allowed "$EXT/plakat.yaml"
 build layout-allowed --allow-outside "$EXT"
 built layout-allowed
 
+# A layout path in a content file is relative to the content file, as its pictures
+# are: ../lay/plakat-a4.yaml from $OUT/src is $OUT/lay/plakat-a4.yaml (an A4 copy of
+# the poster layout, so the page size tells which file was read). A path that is
+# not there, or there but outside the project, is looked for from the folder trykk
+# runs in, as before (the symlink case above), and refused as written when that
+# leads out of the project.
+mkdir -p "$OUT/lay"
+sed "s|^  size: A3|  size: A4|" layouts/plakat.yaml >"$OUT/lay/plakat-a4.yaml"
+layout layout-relative ../lay/plakat-a4.yaml
+build layout-relative
+built layout-relative
+equals "layout-relative: the A4 layout beside the content was used" \
+	"$(pdfinfo -box "$OUT/layout-relative/layout-relative.pdf" 2>/dev/null |
+	   awk '/^TrimBox/ {printf "%.0f x %.0f", $4 - $2, $5 - $3}')" "595 x 842"
+ln -s "$EXT/plakat.yaml" "$OUT/lay/outside.yaml"
+layout layout-relative-out ../lay/outside.yaml
+build layout-relative-out
+refused layout-relative-out layout "../lay/outside.yaml"
+
 # --layout on the command line is the user's choice: not checked.
 layout layout-cli plakat
 build layout-cli --layout "$EXT/plakat.yaml"

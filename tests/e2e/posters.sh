@@ -85,4 +85,23 @@ for size in A2 A4; do
 done
 contains "A2: the picture is reported under 300 ppi when enlarged" "$(cat "$OUT/A2.err")" "ppi"
 
+# The text poster's layout at A4: A4 is not exactly A3 scaled, and the footer band,
+# drawn to the A3 trim with bleed: true, must still run into the A4 bleed (it ended
+# 0.06 pt short of the trim, and preflight warned of a white line after trimming).
+sed "s/^  size: A3$/  size: A4/" layouts/plakat.yaml > "$OUT/plakat-a4.yaml"
+./trykk build -q -o "$OUT/A4text" --layout "$OUT/plakat-a4.yaml" --only print \
+	content/plakat-edru-voksne.yaml 2>"$OUT/A4text.err"
+equals "text poster at A4: no messages" "$? $(cat "$OUT/A4text.err")" "0 "
+# At 72 dpi the trim's bottom edge is 873 px down the media box and the bleed's
+# 882: a pixel in the bleed below the band must be the band's colour, as one inside
+# it is (before, the petrol background showed there).
+px() {
+	pdftoppm -r 72 -singlefile -x 300 -y "$1" -W 1 -H 1 "$OUT/A4text/plakat-edru-voksne.pdf" \
+		"$OUT/A4text-px" && tail -c 3 "$OUT/A4text-px.ppm" | od -An -tu1 | tr -s ' '
+}
+band=$(px 860)
+equals "text poster at A4: the footer band runs into the bleed" "$(px 877)" "$band"
+[ -n "$band" ] && [ "$band" != " 255 255 255" ] && ok "text poster at A4: the band is coloured" ||
+	bad "text poster at A4: the band is '$band'"
+
 finish
