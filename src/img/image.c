@@ -134,7 +134,9 @@ static void png_warning_quiet(png_structp png, png_const_charp msg)
 /* n big-endian 16-bit samples at src to 8 bits at dst: V * 255 / 65535, rounded,
  * the bytes of libpng's png_do_scale_16_to_8 (checked for every V). The loop is
  * one the compiler vectorises when asked (gcc's -O2 does not). */
+#if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("tree-vectorize", "vect-cost-model=dynamic")))
+#endif
 static void scale16_row(unsigned char *restrict dst, const unsigned char *restrict src, size_t n)
 {
 	for (size_t k = 0; k < n; k++) {
