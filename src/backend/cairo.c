@@ -1059,12 +1059,11 @@ static int write_proof(cdev *dv, const tk_page *left, const tk_page *right, doub
 	}
 	int rc = tk_write_atomic_unsynced(path, buf.data, buf.len, dv->d);
 	if (keep) {
-		struct proof_memo *m = oldest;
-		free(m->px);
-		free(m->png.data);
-		m->px = tk_xmalloc(px_len);
-		memcpy(m->px, px, px_len);
-		*m = (struct proof_memo){(int)pw, (int)ph, crc, m->px, px_len, buf, dv->proofs};
+		unsigned char *copy = tk_xmalloc(px_len);
+		memcpy(copy, px, px_len);
+		free(oldest->px);
+		free(oldest->png.data);
+		*oldest = (struct proof_memo){(int)pw, (int)ph, crc, copy, px_len, buf, dv->proofs};
 	} else {
 		free(buf.data);
 	}

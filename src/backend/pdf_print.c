@@ -2354,14 +2354,14 @@ static int emit(pdf_dev *dev, const void *p, size_t n)
 {
 	if (dev->out_errno)
 		return -1;
-	if (n && fwrite(p, 1, n, dev->out) != n) {
+	if (n == 0) /* (libdeflate would start its checksums again at a NULL buffer) */
+		return 0;
+	if (fwrite(p, 1, n, dev->out) != n) {
 		dev->out_errno = errno ? errno : EIO;
 		return -1;
 	}
-	if (n) { /* (a NULL buffer would start them again) */
-		dev->crc = libdeflate_crc32(dev->crc, p, n);
-		dev->adler = libdeflate_adler32(dev->adler, p, n);
-	}
+	dev->crc = libdeflate_crc32(dev->crc, p, n);
+	dev->adler = libdeflate_adler32(dev->adler, p, n);
 	dev->pos += n;
 	return 0;
 }

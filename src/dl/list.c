@@ -17,8 +17,8 @@ tk_page *tk_dl_page_new(tk_arena *a, tk_doc *doc, double w, double h, double ble
 		p->index = doc->n_pages;
 		if (doc->n_pages == doc->pages_cap) {
 			int cap = doc->pages_cap ? doc->pages_cap * 2 : 16;
-			doc->pages = tk_arena_grow(doc->pages_a ? doc->pages_a : a, doc->pages, (size_t)doc->n_pages, (size_t)cap,
-			                           sizeof(tk_page *));
+			doc->pages = tk_arena_grow(doc->pages_a ? doc->pages_a : a, doc->pages,
+			                           (size_t)doc->n_pages, (size_t)cap, sizeof(tk_page *));
 			doc->pages_cap = cap;
 		}
 		doc->pages[doc->n_pages++] = p;
